@@ -1,0 +1,96 @@
+import type { StackSettings, WorkloadName } from "../settings/types";
+
+/** TLS material of one workload, as files inside its container. */
+export interface TlsFiles {
+    readonly cert: string;
+    readonly key: string;
+    readonly ca: string;
+}
+
+/** How one workload is reached and what it runs as; the same on every platform. */
+export interface WorkloadSpec {
+    /** Name other workloads use to reach it (Docker network alias, Cloud Map service name). */
+    readonly alias: string;
+    /** Port it serves on (for Jaeger, the query UI; see JAEGER_PORTS). */
+    readonly port: number;
+    /** Numeric `uid:gid` the process runs as; owner of its uploaded files. */
+    readonly user: string;
+    /** Where its TLS certificate, key and the CA certificate live. */
+    readonly tls: TlsFiles;
+}
+
+function tlsIn(dir: string): TlsFiles {
+    return { cert: `${dir}/tls.crt`, key: `${dir}/tls.key`, ca: `${dir}/ca.crt` };
+}
+
+/** Secrets reach containers as files under this directory (the `*_FILE` convention). */
+export const SECRETS_DIR = "/run/secrets";
+
+/** Jaeger v2 listens on several ports. */
+export const JAEGER_PORTS = { ui: 16686, otlpGrpc: 4317, otlpHttp: 4318, metrics: 8888, health: 13133 } as const;
+
+/** Ports the edge listens on inside its container (unprivileged; the host maps 80/443 to them). */
+export const EDGE_CONTAINER_PORTS = { http: 8080, https: 8443 } as const;
+
+/** Where each workload's configuration files go inside its container. */
+export const CONFIG_PATHS = {
+    postgresConf: "/etc/postgresql/postgresql.conf",
+    pgHbaConf: "/etc/postgresql/pg_hba.conf",
+    postgresInitScript: "/docker-entrypoint-initdb.d/10-app-user.sh",
+    redisConf: "/usr/local/etc/redis/redis.conf",
+    prometheusConfig: "/etc/prometheus/prometheus.yml",
+    prometheusWebConfig: "/etc/prometheus/web.yml",
+    prometheusRulesDir: "/etc/prometheus/rules",
+    alertmanagerConfig: "/etc/alertmanager/alertmanager.yml",
+    alertmanagerWebConfig: "/etc/alertmanager/web.yml",
+    grafanaDatasources: "/etc/grafana/provisioning/datasources/datasources.yml",
+    grafanaDashboardProviders: "/etc/grafana/provisioning/dashboards/dashboards.yml",
+    grafanaDashboardsDir: "/var/lib/grafana-dashboards",
+    jaegerConfig: "/etc/jaeger/config.yml",
+    postgresExporterWebConfig: "/etc/postgres_exporter/web.yml",
+    caddyfile: "/etc/caddy/Caddyfile",
+} as const;
+
+/** Names of the secret files under SECRETS_DIR. */
+export const SECRET_FILES = {
+    postgresSuperuserPassword: `${SECRETS_DIR}/postgres-superuser-password`,
+    postgresAppPassword: `${SECRETS_DIR}/postgres-app-password`,
+    postgresExporterPassword: `${SECRETS_DIR}/postgres-exporter-password`,
+    redisPassword: `${SECRETS_DIR}/redis-password`,
+    /** redis_exporter reads a JSON map of Redis URL to password. */
+    redisExporterPasswordMap: `${SECRETS_DIR}/redis-password-map.json`,
+    grafanaAdminPassword: `${SECRETS_DIR}/grafana-admin-password`,
+    prometheusPassword: `${SECRETS_DIR}/prometheus-password`,
+    alertmanagerPassword: `${SECRETS_DIR}/alertmanager-password`,
+    apiSigningKey: `${SECRETS_DIR}/api-signing-key`,
+    apiMetricsToken: `${SECRETS_DIR}/api-metrics-token`,
+    slackWebhookUrl: `${SECRETS_DIR}/slack-webhook-url`,
+    webhookUrl: `${SECRETS_DIR}/webhook-url`,
+    pagerdutyRoutingKey: `${SECRETS_DIR}/pagerduty-routing-key`,
+    smtpPassword: `${SECRETS_DIR}/smtp-password`,
+    watchdogUrl: `${SECRETS_DIR}/watchdog-url`,
+} as const;
+
+/** Basic-auth user names of the services that require basic auth. */
+export const BASIC_AUTH_USERS = { prometheus: "prometheus", alertmanager: "alertmanager", jaeger: "jaeger" } as const;
+
+/** The database role postgres_exporter connects as (member of pg_monitor). */
+export const POSTGRES_EXPORTER_USER = "postgres_exporter";
+
+/** Every workload's alias, port, user and TLS paths. */
+export function workloadSpecs(settings: StackSettings): Readonly<Record<WorkloadName, WorkloadSpec>> {
+    return {
+        postgres: { alias: "postgres", port: 5432, user: "999:999", tls: tlsIn("/etc/postgresql/tls") },
+        redis: { alias: "redis", port: 6379, user: "999:999", tls: tlsIn("/usr/local/etc/redis/tls") },
+        api: { alias: "api", port: settings.api.port, user: settings.api.user, tls: tlsIn("/etc/api/tls") },
+        prometheus: { alias: "prometheus", port: 9090, user: "65534:65534", tls: tlsIn("/etc/prometheus/tls") },
+        grafana: { alias: "grafana", port: 3000, user: "472:0", tls: tlsIn("/etc/grafana/tls") },
+        alertmanager: { alias: "alertmanager", port: 9093, user: "65534:65534", tls: tlsIn("/etc/alertmanager/tls") },
+        jaeger: { alias: "jaeger", port: JAEGER_PORTS.ui, user: "10001:10001", tls: tlsIn("/etc/jaeger/tls") },
+        postgresExporter: { alias: "postgres-exporter", port: 9187, user: "65534:65534", tls: tlsIn("/etc/postgres_exporter/tls") },
+        redisExporter: { alias: "redis-exporter", port: 9121, user: "59000:59000", tls: tlsIn("/etc/redis_exporter/tls") },
+        // Caddy's image keeps ACME state in root-owned /data; it runs as root with every capability dropped
+        // (an explicit, named exemption in the policy config).
+        edge: { alias: "edge", port: EDGE_CONTAINER_PORTS.https, user: "0:0", tls: tlsIn("/etc/caddy/tls") },
+    };
+}

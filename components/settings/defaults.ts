@@ -1,0 +1,93 @@
+import type { Environment, ImageSettings, ResourceLimits, WorkloadName } from "./types";
+
+/**
+ * Pinned default images: current stable releases, tag pinned (a digest may be added per stack:
+ * `name:tag@sha256:…`). Prometheus is the v3 LTS line.
+ */
+export const DEFAULT_IMAGES: Readonly<ImageSettings> = {
+    postgres: "postgres:18.1",
+    redis: "redis:8.2.2",
+    // Local stand-in for the team's API: answers every path (health, metrics) and serves TLS.
+    // Staging and production must name the real image in `api.image`.
+    api: "traefik/whoami:v1.11.0",
+    prometheus: "prom/prometheus:v3.5.0",
+    grafana: "grafana/grafana:12.2.1",
+    alertmanager: "prom/alertmanager:v0.28.1",
+    jaeger: "cr.jaegertracing.io/jaegertracing/jaeger:2.11.0",
+    postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.18.1",
+    redisExporter: "oliver006/redis_exporter:v1.76.0",
+    edge: "caddy:2.10.2",
+};
+
+type Sizes = Record<WorkloadName, ResourceLimits>;
+
+const LOCAL_SIZES: Sizes = {
+    postgres: { memoryMiB: 512, cpus: 1 },
+    redis: { memoryMiB: 256, cpus: 0.5 },
+    api: { memoryMiB: 256, cpus: 0.5 },
+    prometheus: { memoryMiB: 512, cpus: 0.5 },
+    grafana: { memoryMiB: 256, cpus: 0.5 },
+    alertmanager: { memoryMiB: 128, cpus: 0.25 },
+    jaeger: { memoryMiB: 512, cpus: 0.5 },
+    postgresExporter: { memoryMiB: 64, cpus: 0.1 },
+    redisExporter: { memoryMiB: 64, cpus: 0.1 },
+    edge: { memoryMiB: 128, cpus: 0.5 },
+};
+
+const PRODUCTION_SIZES: Sizes = {
+    ...LOCAL_SIZES,
+    postgres: { memoryMiB: 8192, cpus: 2 },
+    redis: { memoryMiB: 1024, cpus: 1 },
+    api: { memoryMiB: 1024, cpus: 2 },
+    prometheus: { memoryMiB: 2048, cpus: 1 },
+    grafana: { memoryMiB: 512, cpus: 0.5 },
+    jaeger: { memoryMiB: 1024, cpus: 1 },
+    edge: { memoryMiB: 256, cpus: 1 },
+};
+
+/** Defaults that differ by environment; every one of them can be overridden in the stack file. */
+export interface EnvironmentDefaults {
+    readonly resources: Sizes;
+    readonly edge: { bindAddress: string; httpPort: number; httpsPort: number; rateLimitPerMinute: number };
+    readonly tlsMinVersion: "1.2" | "1.3";
+    readonly postgres: { maxConnections: number; sharedBuffersMiB: number; effectiveCacheSizeMiB: number; workMemMiB: number };
+    readonly redisMaxmemoryMiB: number;
+    readonly protectStateful: boolean;
+}
+
+const LOCAL: EnvironmentDefaults = {
+    resources: LOCAL_SIZES,
+    // Loopback and unprivileged ports: nothing on a laptop is exposed, and no clash with a local web server.
+    edge: { bindAddress: "127.0.0.1", httpPort: 8080, httpsPort: 8443, rateLimitPerMinute: 120 },
+    tlsMinVersion: "1.2",
+    postgres: { maxConnections: 100, sharedBuffersMiB: 128, effectiveCacheSizeMiB: 384, workMemMiB: 4 },
+    redisMaxmemoryMiB: 192,
+    protectStateful: false,
+};
+
+const STAGING: EnvironmentDefaults = {
+    ...LOCAL,
+    edge: { bindAddress: "0.0.0.0", httpPort: 80, httpsPort: 443, rateLimitPerMinute: 120 },
+};
+
+const PRODUCTION: EnvironmentDefaults = {
+    resources: PRODUCTION_SIZES,
+    edge: { bindAddress: "0.0.0.0", httpPort: 80, httpsPort: 443, rateLimitPerMinute: 100 },
+    tlsMinVersion: "1.3",
+    // The tuning the source documents run in production (max_connections 200, shared_buffers 2GB, …).
+    postgres: { maxConnections: 200, sharedBuffersMiB: 2048, effectiveCacheSizeMiB: 6144, workMemMiB: 10 },
+    redisMaxmemoryMiB: 768,
+    protectStateful: true,
+};
+
+/** The defaults of one environment. */
+export function environmentDefaults(environment: Environment): EnvironmentDefaults {
+    switch (environment) {
+        case "local":
+            return LOCAL;
+        case "staging":
+            return STAGING;
+        case "production":
+            return PRODUCTION;
+    }
+}
