@@ -48,6 +48,9 @@ export const CONFIG_PATHS = {
     grafanaDashboardsDir: "/var/lib/grafana-dashboards",
     jaegerConfig: "/etc/jaeger/config.yml",
     postgresExporterWebConfig: "/etc/postgres_exporter/web.yml",
+    nodeExporterWebConfig: "/etc/node_exporter/web.yml",
+    blackboxExporterConfig: "/etc/blackbox_exporter/config.yml",
+    blackboxExporterWebConfig: "/etc/blackbox_exporter/web.yml",
     caddyfile: "/etc/caddy/Caddyfile",
 } as const;
 
@@ -57,6 +60,10 @@ export const SECRET_FILES = {
     postgresAppPassword: `${SECRETS_DIR}/postgres-app-password`,
     postgresExporterPassword: `${SECRETS_DIR}/postgres-exporter-password`,
     redisPassword: `${SECRETS_DIR}/redis-password`,
+    /** redis.conf includes this file; it holds `requirepass` so redis.conf itself carries no secret. */
+    redisAuthConf: `${SECRETS_DIR}/redis-auth.conf`,
+    /** The Caddyfile imports this snippet; it holds the bcrypt hash guarding the Jaeger UI. */
+    edgeJaegerBasicAuth: `${SECRETS_DIR}/jaeger-basic-auth.caddy`,
     /** redis_exporter reads a JSON map of Redis URL to password. */
     redisExporterPasswordMap: `${SECRETS_DIR}/redis-password-map.json`,
     grafanaAdminPassword: `${SECRETS_DIR}/grafana-admin-password`,
@@ -89,6 +96,10 @@ export function workloadSpecs(settings: StackSettings): Readonly<Record<Workload
         jaeger: { alias: "jaeger", port: JAEGER_PORTS.ui, user: "10001:10001", tls: tlsIn("/etc/jaeger/tls") },
         postgresExporter: { alias: "postgres-exporter", port: 9187, user: "65534:65534", tls: tlsIn("/etc/postgres_exporter/tls") },
         redisExporter: { alias: "redis-exporter", port: 9121, user: "59000:59000", tls: tlsIn("/etc/redis_exporter/tls") },
+        // Host and container metrics need read-only host mounts: explicit, named exemptions in the policy config.
+        nodeExporter: { alias: "node-exporter", port: 9100, user: "65534:65534", tls: tlsIn("/etc/node_exporter/tls") },
+        cadvisor: { alias: "cadvisor", port: 8080, user: "0:0", tls: tlsIn("/etc/cadvisor/tls") },
+        blackboxExporter: { alias: "blackbox-exporter", port: 9115, user: "65534:65534", tls: tlsIn("/etc/blackbox_exporter/tls") },
         // Caddy's image keeps ACME state in root-owned /data; it runs as root with every capability dropped
         // (an explicit, named exemption in the policy config).
         edge: { alias: "edge", port: EDGE_CONTAINER_PORTS.https, user: "0:0", tls: tlsIn("/etc/caddy/tls") },

@@ -16,6 +16,9 @@ export const DEFAULT_IMAGES: Readonly<ImageSettings> = {
     jaeger: "cr.jaegertracing.io/jaegertracing/jaeger:2.11.0",
     postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.18.1",
     redisExporter: "oliver006/redis_exporter:v1.76.0",
+    nodeExporter: "prom/node-exporter:v1.9.1",
+    cadvisor: "gcr.io/cadvisor/cadvisor:v0.52.1",
+    blackboxExporter: "prom/blackbox-exporter:v0.27.0",
     edge: "caddy:2.10.2",
 };
 
@@ -31,6 +34,9 @@ const LOCAL_SIZES: Sizes = {
     jaeger: { memoryMiB: 512, cpus: 0.5 },
     postgresExporter: { memoryMiB: 64, cpus: 0.1 },
     redisExporter: { memoryMiB: 64, cpus: 0.1 },
+    nodeExporter: { memoryMiB: 64, cpus: 0.1 },
+    cadvisor: { memoryMiB: 256, cpus: 0.3 },
+    blackboxExporter: { memoryMiB: 64, cpus: 0.1 },
     edge: { memoryMiB: 128, cpus: 0.5 },
 };
 

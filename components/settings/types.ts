@@ -12,8 +12,16 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export const SERVICES = ["postgres", "redis", "api", "prometheus", "grafana", "alertmanager", "jaeger"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-/** Every container the Docker platform runs: the seven services, their exporters and the edge proxy. */
-export const WORKLOADS = [...SERVICES, "postgresExporter", "redisExporter", "edge"] as const;
+/** Every container the Docker platform runs: the seven services, their exporters, host/container/probe metrics and the edge proxy. */
+export const WORKLOADS = [
+    ...SERVICES,
+    "postgresExporter",
+    "redisExporter",
+    "nodeExporter",
+    "cadvisor",
+    "blackboxExporter",
+    "edge",
+] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Endpoints published through the edge, each at `<name>.<domain>`. */
