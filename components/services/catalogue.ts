@@ -41,6 +41,9 @@ export const CONFIG_PATHS = {
     prometheusConfig: "/etc/prometheus/prometheus.yml",
     prometheusWebConfig: "/etc/prometheus/web.yml",
     prometheusRulesDir: "/etc/prometheus/rules",
+    /** HTTP client config the healthcheck's promtool uses (TLS + basic auth, password from a file). */
+    prometheusHealthcheckConfig: "/etc/prometheus/healthcheck.yml",
+    alertmanagerHealthcheckConfig: "/etc/alertmanager/healthcheck.yml",
     alertmanagerConfig: "/etc/alertmanager/alertmanager.yml",
     alertmanagerWebConfig: "/etc/alertmanager/web.yml",
     grafanaDatasources: "/etc/grafana/provisioning/datasources/datasources.yml",

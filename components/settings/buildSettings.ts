@@ -35,6 +35,9 @@ export const CONFIG_KEYS = [
     ...SECRET_KEYS,
 ] as const;
 
+/** Where the local API stand-in reads its Caddy JSON config. */
+export const API_STAND_IN_CONFIG = "/etc/api/caddy.json";
+
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
@@ -62,7 +65,7 @@ export function buildSettings(raw: RawConfig): StackSettings {
 
     const acmeEmail = r.email("acmeEmail", v.acmeEmail);
     if (domain && !acmeEmail) r.conflict(`\`${raw.project}:acmeEmail\` is required when \`domain\` is set: the edge registers an ACME account with it to obtain public certificates.`);
-    if (!domain && acmeEmail) r.conflict(`\`${raw.project}:acmeEmail\` is set but \`domain\` is not: public certificates need a domain.`);
+    if (v.domain === undefined && acmeEmail) r.conflict(`\`${raw.project}:acmeEmail\` is set but \`domain\` is not: public certificates need a domain.`);
 
     const dns = readDns(r, raw.project, v, domain);
     const edge = readEdge(r, v.edge, env.edge, acmeEmail);
@@ -263,7 +266,7 @@ function readAlerting(r: ConfigReader, raw: RawConfig, value: unknown): Alerting
 }
 
 function readApi(r: ConfigReader, value: unknown, standIn: boolean): ApiSettings {
-    const a = r.object("api", value, ["port", "scheme", "args", "env", "livePath", "readyPath", "metricsPath", "metricNames", "user"]);
+    const a = r.object("api", value, ["port", "scheme", "args", "env", "livePath", "readyPath", "metricsPath", "metricNames", "user", "healthcheck"]);
     const path = (key: string, v: unknown, fallback: string): string =>
         r.string(`api.${key}`, v, fallback, /^\/[A-Za-z0-9._~/-]*$/, "an absolute URL path such as `/health/live`");
     const m = r.object("api.metricNames", a.metricNames, ["requestsTotal", "requestDurationBucket", "statusLabel"]);
@@ -276,16 +279,18 @@ function readApi(r: ConfigReader, value: unknown, standIn: boolean): ApiSettings
         }
     }
     const port = r.number("api.port", a.port, 8000, 1024, 65535);
-    // The local stand-in (traefik/whoami) takes its port and TLS files as flags; a real API reads the env we set.
-    const standInArgs = ["--port", String(port), "--cert", "/etc/api/tls/tls.crt", "--key", "/etc/api/tls/tls.key"];
+    // The local stand-in is Caddy serving a rendered config; a real API takes its own args and reads the env we set.
+    const standInArgs = ["caddy", "run", "--config", API_STAND_IN_CONFIG];
+    const scheme = r.oneOf("api.scheme", a.scheme, ["http", "https"] as const, "https");
+    const livePath = path("livePath", a.livePath, "/health/live");
     const user = r.string("api.user", a.user, "10001:10001", /^\d+(:\d+)?$/, "a numeric `uid` or `uid:gid` (not root)");
     if (/^0(:|$)/.test(user)) r.fail("api.user", a.user, "a non-root numeric `uid` or `uid:gid`");
     return {
         port,
-        scheme: r.oneOf("api.scheme", a.scheme, ["http", "https"] as const, "https"),
+        scheme,
         args: r.stringList("api.args", a.args, standIn ? standInArgs : []),
         env,
-        livePath: path("livePath", a.livePath, "/health/live"),
+        livePath,
         readyPath: path("readyPath", a.readyPath, "/health/ready"),
         metricsPath: path("metricsPath", a.metricsPath, "/metrics"),
         metricNames: {
@@ -294,5 +299,9 @@ function readApi(r: ConfigReader, value: unknown, standIn: boolean): ApiSettings
             statusLabel: r.string("api.metricNames.statusLabel", m.statusLabel, "status", /^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name"),
         },
         user,
+        healthcheck: r.stringList("api.healthcheck", a.healthcheck, [
+            "CMD", "wget", "-q", "--spider", "--no-check-certificate", `${scheme}://127.0.0.1:${port}${livePath}`,
+        ]),
+        standIn,
     };
 }

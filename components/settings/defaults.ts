@@ -7,15 +7,15 @@ import type { Environment, ImageSettings, ResourceLimits, WorkloadName } from ".
 export const DEFAULT_IMAGES: Readonly<ImageSettings> = {
     postgres: "postgres:18.1",
     redis: "redis:8.2.2",
-    // Local stand-in for the team's API: answers every path (health, metrics) and serves TLS.
-    // Staging and production must name the real image in `api.image`.
-    api: "traefik/whoami:v1.11.0",
+    // Local stand-in for the team's API (Caddy answering the health and metrics paths over TLS).
+    // Staging and production must name the real image in `images.api`.
+    api: "caddy:2.10.2",
     prometheus: "prom/prometheus:v3.5.0",
     grafana: "grafana/grafana:12.2.1",
     alertmanager: "prom/alertmanager:v0.28.1",
     jaeger: "cr.jaegertracing.io/jaegertracing/jaeger:2.11.0",
     postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.18.1",
-    redisExporter: "oliver006/redis_exporter:v1.76.0",
+    redisExporter: "oliver006/redis_exporter:v1.76.0-alpine",
     nodeExporter: "prom/node-exporter:v1.9.1",
     cadvisor: "gcr.io/cadvisor/cadvisor:v0.52.1",
     blackboxExporter: "prom/blackbox-exporter:v0.27.0",

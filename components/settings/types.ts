@@ -142,6 +142,10 @@ export interface ApiSettings {
     readonly metricNames: ApiMetricNames;
     /** User the API image runs as. */
     readonly user: string;
+    /** Container healthcheck in Docker's form; the default fetches the liveness path with wget. */
+    readonly healthcheck: readonly string[];
+    /** True when `images.api` is the bundled local stand-in rather than the team's image. */
+    readonly standIn: boolean;
 }
 
 export interface GrafanaSettings {

@@ -1,0 +1,90 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { renderBlackboxConfig } from "../render/blackbox";
+import { renderWebConfig } from "../render/webConfig";
+import { CONFIG_PATHS } from "../services/catalogue";
+import { hardenedContainerArgs, tlsFiles } from "./containerBaseline";
+import { DockerServiceArgs, hostName, pulledImage } from "./context";
+
+/**
+ * Host, container and outside-in metrics: node_exporter, cAdvisor and blackbox_exporter. node_exporter and
+ * cAdvisor read the host through read-only mounts, each an explicit, named exemption in the policy config.
+ */
+export class MetricSources extends pulumi.ComponentResource {
+    public readonly nodeExporter: docker.Container;
+    public readonly cadvisor: docker.Container;
+    public readonly blackboxExporter: docker.Container;
+
+    constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("service-stack:docker:MetricSources", name, {}, opts);
+        const { settings, specs, networks } = args;
+        const node = specs.nodeExporter;
+        const cadvisor = specs.cadvisor;
+        const blackbox = specs.blackboxExporter;
+        const webConfig = (tls: typeof node.tls) => renderWebConfig({ tls, minVersion: settings.tls.minVersion });
+
+        this.nodeExporter = new docker.Container(`${name}-node`, hardenedContainerArgs({
+            name: hostName(settings, node.alias),
+            image: pulledImage(`${name}-node`, settings.images.nodeExporter, this).imageId,
+            user: node.user,
+            limits: settings.resources.nodeExporter,
+            networks: [{ network: networks.data, aliases: [node.alias] }],
+            command: [
+                "--path.procfs=/host/proc",
+                "--path.sysfs=/host/sys",
+                "--path.rootfs=/host/root",
+                `--web.config.file=${CONFIG_PATHS.nodeExporterWebConfig}`,
+            ],
+            hostMounts: [
+                { hostPath: "/proc", path: "/host/proc" },
+                { hostPath: "/sys", path: "/host/sys" },
+                { hostPath: "/", path: "/host/root" },
+            ],
+            files: [
+                { path: CONFIG_PATHS.nodeExporterWebConfig, content: webConfig(node.tls), secret: false },
+                ...tlsFiles(node.tls, args.certificates.nodeExporter, args.caCertPem),
+            ],
+            healthcheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${node.port}/`],
+            startPeriod: "20s",
+        }), { parent: this });
+
+        // cAdvisor has no TLS server of its own: it is scraped over HTTP on the data network, which has no route
+        // out and no published port (an exemption recorded in the policy config).
+        this.cadvisor = new docker.Container(`${name}-cadvisor`, hardenedContainerArgs({
+            name: hostName(settings, cadvisor.alias),
+            image: pulledImage(`${name}-cadvisor`, settings.images.cadvisor, this).imageId,
+            user: cadvisor.user,
+            limits: settings.resources.cadvisor,
+            networks: [{ network: networks.data, aliases: [cadvisor.alias] }],
+            command: ["--docker_only=true", "--housekeeping_interval=15s", "--store_container_labels=false", "--disable_metrics=percpu,sched,tcp,udp,disk,diskIO,hugetlb,referenced_memory,resctrl"],
+            hostMounts: [
+                { hostPath: "/", path: "/rootfs" },
+                { hostPath: "/sys", path: "/sys" },
+                { hostPath: "/var/lib/docker", path: "/var/lib/docker" },
+                { hostPath: "/var/run/docker.sock", path: "/var/run/docker.sock" },
+            ],
+            files: [],
+            healthcheck: ["CMD", "wget", "-q", "--spider", `http://127.0.0.1:${cadvisor.port}/healthz`],
+            startPeriod: "30s",
+        }), { parent: this });
+
+        this.blackboxExporter = new docker.Container(`${name}-blackbox`, hardenedContainerArgs({
+            name: hostName(settings, blackbox.alias),
+            image: pulledImage(`${name}-blackbox`, settings.images.blackboxExporter, this).imageId,
+            user: blackbox.user,
+            limits: settings.resources.blackboxExporter,
+            // On the edge network, where the public hostnames resolve to the edge proxy.
+            networks: [{ network: networks.edge, aliases: [blackbox.alias] }],
+            command: [`--config.file=${CONFIG_PATHS.blackboxExporterConfig}`, `--web.config.file=${CONFIG_PATHS.blackboxExporterWebConfig}`],
+            files: [
+                { path: CONFIG_PATHS.blackboxExporterConfig, content: renderBlackboxConfig(settings), secret: false },
+                { path: CONFIG_PATHS.blackboxExporterWebConfig, content: webConfig(blackbox.tls), secret: false },
+                ...tlsFiles(blackbox.tls, args.certificates.blackboxExporter, args.caCertPem),
+            ],
+            healthcheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${blackbox.port}/`],
+            startPeriod: "20s",
+        }), { parent: this });
+
+        this.registerOutputs({ nodeExporter: this.nodeExporter, cadvisor: this.cadvisor, blackboxExporter: this.blackboxExporter });
+    }
+}

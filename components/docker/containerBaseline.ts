@@ -1,0 +1,110 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { ResourceLimits } from "../settings/types";
+
+/** A file placed in a container before it starts. */
+export interface ContainerFile {
+    /** Absolute path inside the container. */
+    readonly path: string;
+    readonly content: pulumi.Input<string>;
+    /** Secret files are wrapped in `pulumi.secret`, owned by the process user and mode 0400. */
+    readonly secret: boolean;
+}
+
+export interface NetworkAttachment {
+    readonly network: docker.Network;
+    readonly aliases: readonly string[];
+}
+
+/** Everything that differs between workload containers; the hardening is the same for all. */
+export interface WorkloadContainerSpec {
+    /** Container name on the host, e.g. `service-stack-dev-postgres`. */
+    readonly name: string;
+    readonly image: pulumi.Input<string>;
+    /** Numeric `uid:gid` the process runs as. */
+    readonly user: string;
+    readonly limits: ResourceLimits;
+    readonly networks: readonly NetworkAttachment[];
+    /** Healthcheck test in Docker's form (`["CMD", …]` or `["CMD-SHELL", "…"]`). */
+    readonly healthcheck: readonly string[];
+    /** Time the process gets to start before failed checks count. */
+    readonly startPeriod: string;
+    readonly files: readonly ContainerFile[];
+    readonly command?: readonly string[];
+    /** Plain, non-secret environment. Credentials are files (`*_FILE`). */
+    readonly env?: Readonly<Record<string, string>>;
+    readonly volumes?: readonly { readonly volume: docker.Volume; readonly path: string }[];
+    /** Read-only host mounts, each an explicit policy exemption (node_exporter, cAdvisor). */
+    readonly hostMounts?: readonly { readonly hostPath: string; readonly path: string }[];
+    /** Writable scratch space on a read-only root filesystem: path -> tmpfs options. */
+    readonly tmpfs?: Readonly<Record<string, string>>;
+    /** Capabilities added back after dropping all of them. */
+    readonly capabilities?: readonly string[];
+    readonly ports?: readonly { readonly internal: number; readonly external: number; readonly ip: string }[];
+    /** False only where an image cannot run on a read-only root filesystem. */
+    readonly readOnlyRootFilesystem?: boolean;
+}
+
+/** The log rotation every container gets: json-file, 10 MB × 3. */
+export const LOG_OPTIONS = { "max-size": "10m", "max-file": "3" } as const;
+
+const SECRET_MODE = "0400";
+const CONFIG_MODE = "0444";
+
+/**
+ * Docker container arguments with the security and operations baseline applied: pinned image, all capabilities
+ * dropped, no privilege escalation, read-only root, non-root user, memory limit, CPU shares, healthcheck,
+ * bounded restart policy, log rotation; secret files wrapped as Pulumi secrets and readable only by the process user.
+ */
+export function hardenedContainerArgs(spec: WorkloadContainerSpec): docker.ContainerArgs {
+    const [uid, gid] = spec.user.split(":");
+    return {
+        name: spec.name,
+        image: spec.image,
+        user: spec.user,
+        command: spec.command ? [...spec.command] : undefined,
+        envs: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        memory: spec.limits.memoryMiB,
+        memorySwap: spec.limits.memoryMiB,
+        cpuShares: Math.round(spec.limits.cpus * 1024),
+        restart: "unless-stopped",
+        mustRun: true,
+        privileged: false,
+        readOnly: spec.readOnlyRootFilesystem ?? true,
+        capabilities: { drops: ["ALL"], adds: spec.capabilities ? [...spec.capabilities] : [] },
+        securityOpts: ["no-new-privileges:true"],
+        logDriver: "json-file",
+        logOpts: { ...LOG_OPTIONS },
+        healthcheck: {
+            tests: [...spec.healthcheck],
+            interval: "15s",
+            timeout: "5s",
+            retries: 5,
+            startPeriod: spec.startPeriod,
+        },
+        networksAdvanced: spec.networks.map((n) => ({ name: n.network.name, aliases: [...n.aliases] })),
+        volumes: [
+            ...(spec.volumes ?? []).map((v) => ({ volumeName: v.volume.name, containerPath: v.path })),
+            ...(spec.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: true })),
+        ],
+        tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m", ...(spec.tmpfs ?? {}) },
+        ports: spec.ports?.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: "tcp" })),
+        uploads: spec.files.map((f) => ({
+            file: f.path,
+            content: f.secret ? pulumi.secret(f.content) : f.content,
+            // Secret files belong to the process user alone; configuration is world-readable and root-owned.
+            owner: f.secret ? uid : "0",
+            group: f.secret ? (gid ?? uid) : "0",
+            permissions: f.secret ? SECRET_MODE : CONFIG_MODE,
+        })),
+    };
+}
+
+/** A TLS certificate, key and CA as container files under `dir`, the key secret. */
+export function tlsFiles(paths: { cert: string; key: string; ca: string }, material: { certPem: pulumi.Input<string>; privateKeyPem: pulumi.Input<string> }, caCertPem: pulumi.Input<string>): ContainerFile[] {
+    return [
+        { path: paths.cert, content: material.certPem, secret: false },
+        { path: paths.key, content: material.privateKeyPem, secret: true },
+        { path: paths.ca, content: caCertPem, secret: false },
+    ];
+}

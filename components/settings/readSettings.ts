@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import { buildSettings, RawConfig } from "./buildSettings";
+import { SECRET_KEYS, StackSecrets, StackSettings } from "./types";
+
+// `isConfigSecret` is exported by the SDK runtime but not in its typings; without it every key counts as secret,
+// which only switches off the "secret stored in plain text" check.
+const runtimeWithSecrets = pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean };
+
+/** Reads the project's raw configuration from the Pulumi runtime (stack file, project defaults). */
+export function readRawConfig(): RawConfig {
+    const project = pulumi.getProject();
+    const prefix = `${project}:`;
+    const values: Record<string, unknown> = {};
+    const secretKeys = new Set<string>();
+    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!fullKey.startsWith(prefix)) continue;
+        const key = fullKey.slice(prefix.length);
+        values[key] = decode(text);
+        if (runtimeWithSecrets.isConfigSecret?.(fullKey) ?? true) secretKeys.add(key);
+    }
+    return { project, stack: pulumi.getStack(), values, secretKeys };
+}
+
+/** Objects, arrays and numbers arrive as JSON text; plain strings do not. */
+function decode(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+/** Validated settings plus the secret config values, as Pulumi secrets. Throws ConfigError before any resource exists. */
+export function readSettings(): { settings: StackSettings; secrets: StackSecrets } {
+    const settings = buildSettings(readRawConfig());
+    const config = new pulumi.Config();
+    const secrets: Partial<Record<(typeof SECRET_KEYS)[number], pulumi.Output<string>>> = {};
+    for (const key of SECRET_KEYS) {
+        if (config.get(key) !== undefined) secrets[key] = config.requireSecret(key);
+    }
+    return { settings, secrets };
+}
