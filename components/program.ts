@@ -10,6 +10,7 @@ export interface StackOutputs {
     readonly caCertificate: pulumi.Output<string>;
     /** Secret. */
     readonly connection: pulumi.Output<object>;
+    readonly stack: DockerStack;
 }
 
 /** Reads and validates the stack's configuration, then declares the stack on its platform. */
@@ -19,5 +20,5 @@ export function createStack(): StackOutputs {
         throw new Error(`\`${settings.project}:platform\` "${settings.platform}" is not available in this version; use "docker".`);
     }
     const stack = new DockerStack(settings.namePrefix, { settings, secrets });
-    return { settings, publicUrls: stack.publicUrls, caCertificate: stack.caCertPem, connection: stack.connection };
+    return { settings, publicUrls: stack.publicUrls, caCertificate: stack.caCertPem, connection: stack.connection, stack };
 }

@@ -25,6 +25,8 @@ export interface DockerStackArgs {
 export class DockerStack extends pulumi.ComponentResource {
     public readonly publicUrls: Readonly<Record<PublicEndpoint, string>>;
     public readonly caCertPem: pulumi.Output<string>;
+    /** Every named volume holding state; protected in production. */
+    public readonly statefulVolumes: readonly docker.Volume[];
     /** Connection details for operators; secret. */
     public readonly connection: pulumi.Output<object>;
 
@@ -73,6 +75,8 @@ export class DockerStack extends pulumi.ComponentResource {
         const grafana = new Grafana(`${name}-grafana`, serviceArgs, { parent: this, dependsOn: [prometheus] });
         const edge = new Edge(`${name}-edge`, serviceArgs, { parent: this, dependsOn: [api, grafana, prometheus, alertmanager, jaeger] });
 
+        this.statefulVolumes = [postgres.volume, redis.volume, prometheus.volume, grafana.volume, alertmanager.volume, edge.volume];
+
         if (settings.dns) {
             new DnsRecords(`${name}-dns`, { dns: settings.dns, hostnames: PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]) }, { parent: this });
         }
@@ -100,6 +104,7 @@ export class DockerStack extends pulumi.ComponentResource {
             publicUrls: this.publicUrls,
             caCertPem: this.caCertPem,
             connection: this.connection,
+            statefulVolumes: this.statefulVolumes,
             containers: [postgres.container, redis.container, api.container, prometheus.container, grafana.container, alertmanager.container, jaeger.container, edge.container, metricSources.nodeExporter],
         });
     }

@@ -1,0 +1,253 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { ConfigError } from "../../../components/settings/validate";
+import { KEY_MARKER, isSecretWrapper, RecordedResource, SECRET_MARKER, unwrap } from "../../support/mocks";
+import { ProgramRun, runProgram, valueOf } from "../../support/runProgram";
+
+const CONTAINER = "docker:index/container:Container";
+const SERVICE_COMPONENTS = ["Postgres", "Redis", "Api", "Prometheus", "Grafana", "Alertmanager", "Jaeger", "Edge"];
+const DATA_PORTS = [5432, 6379, 9090, 9093, 3000, 4317, 4318, 16686, 9187, 9121, 9100, 9115, 8080];
+
+interface Upload { file: string; content: unknown; owner?: string; group?: string; permissions?: string }
+interface ContainerInputs {
+    name: string;
+    user?: string;
+    envs?: string[];
+    uploads?: Upload[];
+    ports?: { internal: number; external: number; ip?: string }[];
+    volumes?: { hostPath?: string; volumeName?: string; containerPath: string; readOnly?: boolean }[];
+    [key: string]: unknown;
+}
+
+function inputs(r: RecordedResource): ContainerInputs {
+    return r.inputs as unknown as ContainerInputs;
+}
+
+/** Every string in `value` that contains `marker` outside a secret wrapper, with its path. */
+function plainOccurrences(value: unknown, marker: string, path = "", inSecret = false): string[] {
+    if (isSecretWrapper(value)) return plainOccurrences(value.value, marker, path, true);
+    if (typeof value === "string") return !inSecret && value.includes(marker) ? [path] : [];
+    if (Array.isArray(value)) return value.flatMap((v, i) => plainOccurrences(v, marker, `${path}[${i}]`, inSecret));
+    if (typeof value === "object" && value !== null) {
+        return Object.entries(value).flatMap(([k, v]) => plainOccurrences(v, marker, `${path}.${k}`, inSecret));
+    }
+    return [];
+}
+
+function upload(container: RecordedResource, file: string): string {
+    const found = inputs(container).uploads?.find((u) => u.file === file);
+    if (!found) throw new Error(`${container.name} has no upload ${file}`);
+    return String(unwrap(found.content));
+}
+
+function container(run: ProgramRun, suffix: string): RecordedResource {
+    const found = run.mocks.ofType(CONTAINER).find((c) => inputs(c).name.endsWith(`-${suffix}`));
+    if (!found) throw new Error(`no container named *-${suffix}`);
+    return found;
+}
+
+for (const stack of ["dev", "staging", "production"]) {
+    describe(`the ${stack} stack under mocks`, function () {
+        let run: ProgramRun;
+        let containers: RecordedResource[];
+        before(async () => {
+            run = await runProgram(stack);
+            containers = run.mocks.ofType(CONTAINER);
+        });
+
+        it("declares one component per service and the edge", () => {
+            for (const service of SERVICE_COMPONENTS) {
+                expect(run.mocks.ofType(`service-stack:docker:${service}`), service).to.have.length(1);
+            }
+            expect(containers.map((c) => inputs(c).name.replace(`service-stack-${stack}-`, "")).sort()).to.deep.equal([
+                "alertmanager", "api", "blackbox-exporter", "cadvisor", "edge", "grafana", "jaeger", "node-exporter",
+                "postgres", "postgres-exporter", "prometheus", "redis", "redis-exporter",
+            ]);
+        });
+
+        it("pulls every image by a pinned tag", () => {
+            for (const image of run.mocks.ofType("docker:index/remoteImage:RemoteImage")) {
+                expect(String(image.inputs.name)).to.match(/:[A-Za-z0-9_][A-Za-z0-9_.-]*(@sha256:[a-f0-9]{64})?$/).and.not.match(/:latest$/);
+            }
+        });
+
+        it("applies the container baseline to every container", () => {
+            for (const c of containers) {
+                const i = c.inputs;
+                const label = inputs(c).name;
+                expect(i.privileged, label).to.equal(false);
+                expect(i.capabilities, label).to.deep.include({ drops: ["ALL"] });
+                expect(i.securityOpts, label).to.deep.equal(["no-new-privileges:true"]);
+                expect(i.readOnly, label).to.equal(true);
+                expect(i.memory, label).to.be.a("number").greaterThan(0);
+                expect(i.cpuShares, label).to.be.a("number").greaterThan(0);
+                expect(i.restart, label).to.equal("unless-stopped");
+                expect(i.logDriver, label).to.equal("json-file");
+                expect(i.logOpts, label).to.deep.equal({ "max-size": "10m", "max-file": "3" });
+                const health = i.healthcheck as { tests: string[]; startPeriod: string };
+                expect(health.tests.length, label).to.be.greaterThan(1);
+                expect(health.startPeriod, label).to.match(/^\d+s$/);
+                expect(i.networkMode, label).to.equal(undefined);
+                expect(i.pidMode, label).to.equal(undefined);
+                expect(i.ipcMode, label).to.equal(undefined);
+            }
+        });
+
+        it("runs as non-root except the two named exemptions", () => {
+            const root = containers.filter((c) => /^0(:|$)/.test(String(inputs(c).user))).map((c) => inputs(c).name);
+            expect(root).to.deep.equal([`service-stack-${stack}-cadvisor`, `service-stack-${stack}-edge`]);
+        });
+
+        it("mounts the Docker socket and host paths only into the metric sources", () => {
+            for (const c of containers) {
+                const hostPaths = (inputs(c).volumes ?? []).filter((v) => v.hostPath);
+                if (!/-(cadvisor|node-exporter)$/.test(inputs(c).name)) expect(hostPaths, inputs(c).name).to.deep.equal([]);
+                for (const v of hostPaths) expect(v.readOnly, `${inputs(c).name} ${v.hostPath}`).to.equal(true);
+            }
+        });
+
+        it("publishes ports from the edge only, bound explicitly, never a data port", () => {
+            const publishing = containers.filter((c) => (inputs(c).ports ?? []).length > 0);
+            expect(publishing.map((c) => inputs(c).name)).to.deep.equal([`service-stack-${stack}-edge`]);
+            const ports = inputs(publishing[0]).ports ?? [];
+            const expected = stack === "dev" ? { ip: "127.0.0.1", http: 8080, https: 8443 } : { ip: "0.0.0.0", http: 80, https: 443 };
+            expect(ports.map((p) => [p.ip, p.external])).to.deep.equal([[expected.ip, expected.http], [expected.ip, expected.https]]);
+            for (const p of ports) expect(DATA_PORTS.filter((d) => d !== 8080)).not.to.include(p.external);
+        });
+
+        it("never puts a generated secret or private key in plain text anywhere", () => {
+            for (const r of run.mocks.resources) {
+                expect(plainOccurrences(r.inputs, SECRET_MARKER), `${r.type} ${r.name}`).to.deep.equal([]);
+                expect(plainOccurrences(r.inputs, KEY_MARKER), `${r.type} ${r.name}`).to.deep.equal([]);
+            }
+        });
+
+        it("never puts a generated secret in a container's environment, even wrapped", () => {
+            for (const c of containers) {
+                const env = JSON.stringify(unwrap(c.inputs.envs));
+                expect(env, inputs(c).name).not.to.contain(SECRET_MARKER);
+                expect(env, inputs(c).name).not.to.contain("BEGIN");
+            }
+        });
+
+        it("uploads every secret file wrapped, mode 0400, owned by the process user", () => {
+            let secretFiles = 0;
+            for (const c of containers) {
+                const [uid] = String(inputs(c).user).split(":");
+                for (const u of inputs(c).uploads ?? []) {
+                    if (u.file.startsWith("/run/secrets/") || u.file.endsWith(".key")) {
+                        secretFiles++;
+                        expect(isSecretWrapper(u.content), `${inputs(c).name} ${u.file}`).to.equal(true);
+                        expect(u.permissions, `${inputs(c).name} ${u.file}`).to.equal("0400");
+                        expect(u.owner, `${inputs(c).name} ${u.file}`).to.equal(uid);
+                    }
+                }
+            }
+            expect(secretFiles).to.be.greaterThan(20);
+        });
+
+        it("addresses services by alias, never localhost", () => {
+            for (const c of containers) {
+                for (const env of (unwrap(c.inputs.envs) as string[]) ?? []) expect(env, inputs(c).name).not.to.match(/localhost|127\.0\.0\.1/);
+            }
+            const api = container(run, "api");
+            const env = unwrap(api.inputs.envs) as string[];
+            expect(env).to.include("DATABASE_HOST=postgres").and.include("REDIS_URL=rediss://redis:6379/0");
+            expect(env).to.include("DATABASE_PASSWORD_FILE=/run/secrets/postgres-app-password");
+        });
+
+        it("keeps the data tier on the internal network", () => {
+            const networks = run.mocks.ofType("docker:index/network:Network");
+            const data = networks.find((n) => String(n.inputs.name).endsWith("-data"));
+            expect(data?.inputs.internal).to.equal(true);
+            const onData = (c: RecordedResource) => JSON.stringify(c.inputs.networksAdvanced).includes(`service-stack-${stack}-data`);
+            const onEdge = (c: RecordedResource) => JSON.stringify(c.inputs.networksAdvanced).includes(`service-stack-${stack}-edge`);
+            expect(onData(container(run, "postgres")) && !onEdge(container(run, "postgres"))).to.equal(true);
+            expect(onData(container(run, "redis")) && !onEdge(container(run, "redis"))).to.equal(true);
+            expect(onData(container(run, "edge"))).to.equal(false);
+        });
+
+        it("tells Grafana its admin password only through a file", () => {
+            const env = unwrap(container(run, "grafana").inputs.envs) as string[];
+            expect(env).to.include("GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/grafana-admin-password");
+            expect(env.filter((e) => e.startsWith("GF_SECURITY_ADMIN_PASSWORD="))).to.deep.equal([]);
+        });
+
+        it("scrapes every metric source from the rendered prometheus.yml", () => {
+            const config = parse(upload(container(run, "prometheus"), "/etc/prometheus/prometheus.yml")) as { scrape_configs: { static_configs?: { targets: string[] }[] }[] };
+            const targets = config.scrape_configs.flatMap((j) => (j.static_configs ?? []).flatMap((s) => s.targets)).join(" ");
+            for (const alias of ["prometheus", "alertmanager", "api", "postgres-exporter", "redis-exporter", "grafana", "jaeger", "node-exporter", "cadvisor", "blackbox-exporter"]) {
+                expect(targets, alias).to.contain(alias);
+            }
+        });
+
+        it("gives PostgreSQL a TLS-only, SCRAM-only pg_hba", () => {
+            const hba = upload(container(run, "postgres"), "/etc/postgresql/pg_hba.conf");
+            expect(hba).to.match(/^hostnossl\s+all\s+all\s+\S+\s+reject/m);
+            expect(hba).not.to.match(/^host\s/m);
+            expect(hba).not.to.match(/\b(trust|md5|password)\s*$/m);
+        });
+
+        it("gives Redis a TLS-only config", () => {
+            const conf = upload(container(run, "redis"), "/usr/local/etc/redis/redis.conf");
+            expect(conf).to.match(/^port 0$/m);
+            expect(conf).to.match(/^tls-port 6379$/m);
+        });
+
+        it("exports the connection details as a secret", async () => {
+            expect(await run.outputs.connection.isSecret).to.equal(true);
+            expect(await valueOf(run.outputs.caCertificate)).to.contain("BEGIN CERTIFICATE");
+        });
+
+        it("protects stateful volumes exactly in production", () => {
+            const volumes = run.outputs.stack.statefulVolumes;
+            expect(volumes).to.have.length(6);
+            for (const v of volumes) expect((v as unknown as { __protect?: boolean }).__protect ?? false).to.equal(stack === "production");
+        });
+
+        it("makes DNS records exactly when a zone is configured", () => {
+            const records = run.mocks.ofType("aws:route53/record:Record");
+            if (stack === "dev") {
+                expect(records).to.deep.equal([]);
+                expect(run.mocks.calls).to.deep.equal([]);
+                expect(run.mocks.ofType("pulumi:providers:aws")).to.deep.equal([]);
+                return;
+            }
+            const domain = stack === "staging" ? "staging.example.com" : "example.com";
+            const address = stack === "staging" ? "203.0.113.10" : "203.0.113.20";
+            expect(records.map((r) => r.inputs.name).sort()).to.deep.equal(["alertmanager", "api", "grafana", "jaeger", "prometheus"].map((h) => `${h}.${domain}`));
+            for (const r of records) {
+                expect(r.inputs).to.deep.include({ type: "A", ttl: 60, records: [address], zoneId: "Z0123456789EXAMPLE" });
+            }
+        });
+
+        it("publishes the endpoints' URLs", () => {
+            const port = stack === "dev" ? ":8443" : "";
+            const domain = stack === "dev" ? "localhost" : stack === "staging" ? "staging.example.com" : "example.com";
+            expect(run.outputs.publicUrls.grafana).to.equal(`https://grafana.${domain}${port}/`);
+        });
+    });
+}
+
+describe("bad configuration stops the program before any resource", () => {
+    for (const [what, overrides, message] of [
+        ["an unknown platform", { platform: "k8s" }, "`service-stack:platform` is \"k8s\""],
+        ["an unpinned image", { images: { postgres: "postgres:latest" } }, "`service-stack:images.postgres` is \"postgres:latest\""],
+        ["a malformed domain", { domain: "Example..com", acmeEmail: "ops@example.com" }, "`service-stack:domain` is \"Example..com\""],
+    ] as const) {
+        it(`fails on ${what}, naming it, with nothing declared`, async () => {
+            let error: unknown;
+            let declared = -1;
+            try {
+                await runProgram("dev", overrides as Record<string, unknown>);
+            } catch (e) {
+                error = e;
+            }
+            expect(error).to.be.instanceOf(ConfigError);
+            expect((error as Error).message).to.contain(message);
+            declared = (pulumi.runtime as unknown as { getMonitor(): { resources?: Map<string, unknown> } }).getMonitor()?.resources?.size ?? 0;
+            expect(declared).to.equal(0);
+        });
+    }
+});
