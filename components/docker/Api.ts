@@ -23,6 +23,8 @@ export class Api extends pulumi.ComponentResource {
             ...settings.api.env,
             ENVIRONMENT: settings.environment,
             PORT: String(settings.api.port),
+            // Caddy's core has no rate limiter; the API enforces the per-IP budget (as the source documents' API did).
+            RATE_LIMIT_PER_MINUTE: String(settings.edge.rateLimitPerMinute),
             TLS_CERT_FILE: spec.tls.cert,
             TLS_KEY_FILE: spec.tls.key,
             DATABASE_HOST: postgres.alias,
