@@ -81,6 +81,15 @@ export const SECRET_FILES = {
     watchdogUrl: `${SECRETS_DIR}/watchdog-url`,
 } as const;
 
+/** Where Prometheus keeps its TSDB inside its container: the mount point of its named volume. */
+export const PROMETHEUS_TSDB_DIR = "/prometheus";
+
+/**
+ * blackbox_exporter modules the public-endpoint probes use: open endpoints must answer 2xx; endpoints behind basic
+ * auth (Prometheus, Alertmanager, Jaeger) must answer 401, which still proves TLS, routing and the certificate.
+ */
+export const BLACKBOX_MODULES = { http2xx: "http_2xx", http401: "http_401" } as const;
+
 /** Basic-auth user names of the services that require basic auth. */
 export const BASIC_AUTH_USERS = { prometheus: "prometheus", alertmanager: "alertmanager", jaeger: "jaeger" } as const;
 
