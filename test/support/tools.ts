@@ -1,0 +1,54 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/** Absolute path of `name` on PATH, or undefined when it is not installed. */
+export function findTool(name: string): string | undefined {
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+        const candidate = path.join(dir, name);
+        try {
+            fs.accessSync(candidate, fs.constants.X_OK);
+            return candidate;
+        } catch {
+            // not in this directory
+        }
+    }
+    return undefined;
+}
+
+/**
+ * For a mocha `before` hook: the tool's path, or the suite skipped with a message naming the missing tool.
+ * In CI (`CI=true`) a missing tool fails instead: a check that silently did not run proves nothing.
+ */
+export function requireTool(ctx: Mocha.Context, name: string, installHint: string): string {
+    const found = findTool(name);
+    if (found) return found;
+    const message = `${name} is not installed (${installHint})`;
+    if (process.env.CI === "true") throw new Error(`${message}; CI must run this check.`);
+    console.log(`      skipped: ${message}`);
+    ctx.skip();
+    throw new Error("unreachable: ctx.skip() throws");
+}
+
+export interface ToolRun {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+    /** Wall-clock time of the run in milliseconds. */
+    readonly ms: number;
+}
+
+/** Runs a tool to completion and returns what it printed. */
+export function runTool(tool: string, args: readonly string[], cwd?: string): ToolRun {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(tool, [...args], { cwd, encoding: "utf8", timeout: 30000 });
+    if (result.error) throw result.error;
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+/** A fresh temporary directory, removed by the returned cleanup function. */
+export function tempDir(prefix: string): { readonly dir: string; readonly cleanup: () => void } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+    return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
