@@ -19,6 +19,16 @@ export class Alertmanager extends pulumi.ComponentResource {
         const spec = specs.alertmanager;
         const webConfig = generated.alertmanagerPassword.bcryptHash.apply((hash) =>
             renderWebConfig({ tls: spec.tls, minVersion: settings.tls.minVersion, basicAuthUsers: { [BASIC_AUTH_USERS.alertmanager]: hash } }));
+        // Webhook URLs are inlined (the validating amtool 0.25 has no `url_file`), which makes the file a secret.
+        const inlinesSecrets = settings.alerting.webhook || settings.alerting.watchdog;
+        const config: ContainerFile = inlinesSecrets
+            ? {
+                path: CONFIG_PATHS.alertmanagerConfig,
+                content: pulumi.all([configSecrets.webhookUrl, configSecrets.watchdogUrl]).apply(([webhookUrl, watchdogUrl]) =>
+                    renderAlertmanagerConfig(settings, { webhookUrl, watchdogUrl })),
+                secret: true,
+            }
+            : { path: CONFIG_PATHS.alertmanagerConfig, content: renderAlertmanagerConfig(settings), secret: false };
         const receiverFiles: ContainerFile[] = SECRET_KEYS.flatMap((key) => {
             const value = configSecrets[key];
             return value ? [{ path: SECRET_FILES[key], content: value, secret: true }] : [];
@@ -35,7 +45,7 @@ export class Alertmanager extends pulumi.ComponentResource {
             networks: [{ network: networks.edge, aliases: [spec.alias] }],
             command: alertmanagerArgs(settings),
             files: [
-                { path: CONFIG_PATHS.alertmanagerConfig, content: renderAlertmanagerConfig(settings), secret: false },
+                config,
                 { path: CONFIG_PATHS.alertmanagerWebConfig, content: webConfig, secret: true },
                 {
                     path: CONFIG_PATHS.alertmanagerHealthcheckConfig,

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DnsRecords } from "../dns/DnsRecords";
+import { publicUrl } from "../render/publicUrl";
 import { GeneratedSecrets } from "../secrets/GeneratedSecrets";
 import { workloadSpecs } from "../services/catalogue";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSecrets, StackSettings, WORKLOADS } from "../settings/types";
@@ -81,8 +82,7 @@ export class DockerStack extends pulumi.ComponentResource {
             new DnsRecords(`${name}-dns`, { dns: settings.dns, hostnames: PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]) }, { parent: this });
         }
 
-        const port = settings.edge.httpsPort === 443 ? "" : `:${settings.edge.httpsPort}`;
-        this.publicUrls = Object.fromEntries(PUBLIC_ENDPOINTS.map((e) => [e, `https://${settings.hostnames[e]}${port}/`])) as Record<PublicEndpoint, string>;
+        this.publicUrls = Object.fromEntries(PUBLIC_ENDPOINTS.map((e) => [e, publicUrl(settings, e)])) as Record<PublicEndpoint, string>;
         this.caCertPem = ca.caCertPem;
         this.connection = pulumi.secret(pulumi.all([
             generated.postgresAppPassword.result,

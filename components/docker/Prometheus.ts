@@ -4,7 +4,7 @@ import { renderAlertRules } from "../render/alertRules";
 import { renderHttpClientConfig } from "../render/httpClientConfig";
 import { prometheusArgs, renderPrometheusConfig } from "../render/prometheus";
 import { renderWebConfig } from "../render/webConfig";
-import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES } from "../services/catalogue";
+import { BASIC_AUTH_USERS, CONFIG_PATHS, PROMETHEUS_TSDB_DIR, SECRET_FILES } from "../services/catalogue";
 import { hardenedContainerArgs, tlsFiles } from "./containerBaseline";
 import { DockerServiceArgs, hostName, pulledImage, stateVolume } from "./context";
 
@@ -57,7 +57,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 { path: SECRET_FILES.apiMetricsToken, content: generated.apiMetricsToken.result, secret: true },
                 ...tlsFiles(spec.tls, args.certificates.prometheus, args.caCertPem),
             ],
-            volumes: [{ volume: this.volume, path: "/prometheus" }],
+            volumes: [{ volume: this.volume, path: PROMETHEUS_TSDB_DIR }],
             healthcheck: ["CMD", "promtool", "check", "healthy", `--url=https://${spec.alias}:${spec.port}`, `--http.config.file=${CONFIG_PATHS.prometheusHealthcheckConfig}`],
             startPeriod: "60s",
         }), { parent: this });

@@ -196,7 +196,7 @@ for (const stack of ["dev", "staging", "production"]) {
         });
 
         it("exports the connection details as a secret", async () => {
-            expect(await run.outputs.connection.isSecret).to.equal(true);
+            expect(await pulumi.isSecret(run.outputs.connection)).to.equal(true);
             expect(await valueOf(run.outputs.caCertificate)).to.contain("BEGIN CERTIFICATE");
         });
 

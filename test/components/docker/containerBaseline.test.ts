@@ -45,7 +45,7 @@ describe("hardenedContainerArgs", () => {
         const secret = uploads.find((u) => u.file === "/run/secrets/password")!;
         expect(secret).to.include({ owner: "999", group: "998", permissions: "0400" });
         expect(pulumi.Output.isInstance(secret.content)).to.equal(true);
-        expect(await (secret.content as pulumi.Output<string>).isSecret).to.equal(true);
+        expect(await pulumi.isSecret(secret.content as pulumi.Output<string>)).to.equal(true);
     });
 
     it("uploads configuration root-owned and world-readable, not secret", () => {
