@@ -1,0 +1,28 @@
+import { stringify } from "yaml";
+import type { StackSettings } from "../settings/types";
+import { type AlertDefinition, alertGroups, type AlertThresholds, runbookUrl } from "./alerts";
+
+/**
+ * Prometheus rule files, one per concern: file name (`api.yml`, …) to its YAML. Thresholds are
+ * DEFAULT_ALERT_THRESHOLDS merged with `overrides`. Holds no secret.
+ */
+export function renderAlertRules(settings: StackSettings, overrides: Partial<AlertThresholds> = {}): Record<string, string> {
+    return Object.fromEntries(alertGroups(settings, overrides).map((group) => [
+        `${group.name}.yml`,
+        stringify({ groups: [{ name: group.name, rules: group.rules.map(ruleOf) }] }, { aliasDuplicateObjects: false, lineWidth: 0 }),
+    ]));
+}
+
+function ruleOf(definition: AlertDefinition) {
+    return {
+        alert: definition.alert,
+        expr: definition.expr,
+        for: definition.for,
+        labels: { severity: definition.severity, service: definition.service },
+        annotations: {
+            summary: definition.summary,
+            description: definition.description,
+            runbook_url: runbookUrl(definition.alert),
+        },
+    };
+}

@@ -1,0 +1,43 @@
+import type { StackSettings } from "../../settings/types";
+import { apiAlerts } from "./api";
+import { backupAlerts } from "./backup";
+import { certificateAlerts } from "./certificates";
+import { hostAlerts } from "./host";
+import { postgresAlerts } from "./postgres";
+import { monitoringAlerts } from "./prometheus";
+import { probeAlerts } from "./probes";
+import { redisAlerts } from "./redis";
+import { type AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from "./thresholds";
+import type { AlertContext, AlertGroupDefinition } from "./types";
+import { watchdogAlerts } from "./watchdog";
+
+export { BACKUP_METRICS } from "./backup";
+export { DEFAULT_ALERT_THRESHOLDS } from "./thresholds";
+export type { AlertThresholds } from "./thresholds";
+export type { AlertDefinition, AlertGroupDefinition, Severity } from "./types";
+
+/** The runbook every alert links to; one section per alert, anchored by the alert name in lower case. */
+export const RUNBOOK_BASE_URL = "https://github.com/example-org/service-stack/blob/main/docs/runbook.md";
+
+/** Link to an alert's runbook section (GitHub's heading anchor of `## <alert>`). */
+export function runbookUrl(alert: string): string {
+    return `${RUNBOOK_BASE_URL}#${alert.toLowerCase()}`;
+}
+
+const CONCERNS: readonly ((context: AlertContext) => AlertGroupDefinition)[] = [
+    apiAlerts,
+    postgresAlerts,
+    redisAlerts,
+    hostAlerts,
+    certificateAlerts,
+    probeAlerts,
+    monitoringAlerts,
+    backupAlerts,
+    watchdogAlerts,
+];
+
+/** Every alert group of the stack, the thresholds being the defaults merged with `overrides`. */
+export function alertGroups(settings: StackSettings, overrides: Partial<AlertThresholds> = {}): AlertGroupDefinition[] {
+    const context: AlertContext = { settings, thresholds: { ...DEFAULT_ALERT_THRESHOLDS, ...overrides } };
+    return CONCERNS.map((concern) => concern(context));
+}
