@@ -8,6 +8,7 @@ import { renderWebConfig } from "../../components/render/webConfig";
 import { CONFIG_PATHS, workloadSpecs } from "../../components/services/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
 import type { StackSettings, TlsVersion } from "../../components/settings/types";
+import { makeTestPki, referencedFileContent, relocate, writeAt } from "../support/renderedFiles";
 import { requireTool, runTool, ToolRun, tempDir } from "../support/tools";
 import { ALERT_CASES, FiringCase, SilentCase } from "./fixtures/alertCases";
 
@@ -34,24 +35,6 @@ const STACKS: Readonly<Record<string, StackSettings>> = {
         prometheus: { retentionSize: "50GB" },
     }),
 };
-
-/** The container paths a rendered file names (`/etc/…`, `/run/…`), rewritten under `root`. */
-function relocate(text: string, root: string): { text: string; paths: string[] } {
-    const paths: string[] = [];
-    const relocated = text.replace(/(?<=[\s:'"[-])\/(?:etc|run)\/[^\s'",\]]+/g, (p) => {
-        paths.push(p);
-        return path.join(root, p);
-    });
-    return { text: relocated, paths };
-}
-
-/** Writes `content` at the container path `containerPath` under `root`. */
-function put(root: string, containerPath: string, content: string): string {
-    const file = path.join(root, containerPath);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    return file;
-}
 
 /** Replaces `{{ $labels.x }}` and `{{ $value … }}` the way Prometheus renders them for one alert. */
 function renderTemplate(template: string, labels: Readonly<Record<string, string>>, value: string): string {
@@ -107,52 +90,25 @@ describe("promtool (Debian's 2.42) on the rendered Prometheus files", function (
         return run;
     }
 
-    /** A throwaway CA and one server certificate for every alias, so TLS file references point at real PEM files. */
-    function makeCertificates(openssl: string): { ca: string; cert: string; key: string } {
-        const pki = path.join(dir, "pki");
-        fs.mkdirSync(pki);
-        const at = (f: string) => path.join(pki, f);
-        const aliases = Object.values(workloadSpecs(STACKS.local)).map((s) => `DNS:${s.alias}`).join(",");
-        fs.writeFileSync(at("ext.cnf"), `subjectAltName=${aliases}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-        const steps: string[][] = [
-            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", at("ca.key"), "-out", at("ca.crt"), "-days", "2", "-subj", "/CN=service-stack test CA"],
-            ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", at("tls.key"), "-out", at("tls.csr"), "-subj", "/CN=service-stack"],
-            ["x509", "-req", "-in", at("tls.csr"), "-CA", at("ca.crt"), "-CAkey", at("ca.key"), "-CAcreateserial", "-out", at("tls.crt"), "-days", "1", "-extfile", at("ext.cnf")],
-        ];
-        for (const args of steps) {
-            const run = runTool(openssl, args);
-            expect(run.status, run.stderr).to.equal(0);
-        }
-        return { ca: fs.readFileSync(at("ca.crt"), "utf8"), cert: fs.readFileSync(at("tls.crt"), "utf8"), key: fs.readFileSync(at("tls.key"), "utf8") };
-    }
-
-    /** The content a referenced container file gets: PEM for TLS files, a dummy credential otherwise. */
-    function fileContent(containerPath: string, pem: { ca: string; cert: string; key: string }): string {
-        if (containerPath.endsWith("/ca.crt")) return pem.ca;
-        if (containerPath.endsWith(".crt")) return pem.cert;
-        if (containerPath.endsWith(".key")) return pem.key;
-        return "not-a-real-secret\n";
-    }
-
     before(function () {
         promtool = requireTool(this, "promtool", "apt-get install prometheus");
         const openssl = requireTool(this, "openssl", "apt-get install openssl");
         ({ dir, cleanup } = tempDir("prometheus-tools"));
-        const pem = makeCertificates(openssl);
+        const pki = makeTestPki(openssl, path.join(dir, "pki"), Object.values(workloadSpecs(STACKS.local)).map((s) => s.alias));
         for (const [name, settings] of Object.entries(STACKS)) {
             const root = path.join(dir, name);
             const rules = Object.entries(renderAlertRules(settings)).map(([file, text]) =>
-                put(root, `${CONFIG_PATHS.prometheusRulesDir}/${file}`, text));
+                writeAt(root, `${CONFIG_PATHS.prometheusRulesDir}/${file}`, text));
             const { text, paths } = relocate(renderPrometheusConfig(settings), root);
-            for (const p of paths.filter((p) => !p.includes("*"))) put(root, p, fileContent(p, pem));
-            written[name] = { config: put(root, CONFIG_PATHS.prometheusConfig, text), rules };
+            for (const p of paths.filter((p) => !p.includes("*"))) writeAt(root, p, referencedFileContent(p, pki));
+            written[name] = { config: writeAt(root, CONFIG_PATHS.prometheusConfig, text), rules };
         }
         for (const [name, settings] of Object.entries(STACKS)) {
             // Web configs of every exporter-toolkit server, with and without basic auth, for each stack's TLS minimum.
             const root = path.join(dir, name);
             const specs = workloadSpecs(settings);
             for (const p of [specs.prometheus.tls, specs.alertmanager.tls, specs.postgresExporter.tls, specs.nodeExporter.tls, specs.blackboxExporter.tls]
-                .flatMap((t) => [t.cert, t.key])) put(root, p, fileContent(p, pem));
+                .flatMap((t) => [t.cert, t.key])) writeAt(root, p, referencedFileContent(p, pki));
         }
     });
 
@@ -201,7 +157,7 @@ describe("promtool (Debian's 2.42) on the rendered Prometheus files", function (
             for (const { file, workload, auth } of webConfigs) {
                 const users = auth ? { [workload]: BCRYPT_HASH } : undefined;
                 const { text } = relocate(renderWebConfig({ tls: specs[workload].tls, minVersion, basicAuthUsers: users }), root);
-                const run = promtoolRun(["check", "web-config", put(root, file, text)]);
+                const run = promtoolRun(["check", "web-config", writeAt(root, file, text)]);
                 expect(run.status, `${workload}: ${run.stdout}${run.stderr}`).to.equal(0);
                 expect(run.stdout + run.stderr, workload).to.contain("SUCCESS");
             }
@@ -211,7 +167,7 @@ describe("promtool (Debian's 2.42) on the rendered Prometheus files", function (
     it("check web-config rejects a basic-auth entry that is not a bcrypt hash (the check is real)", () => {
         const root = path.join(dir, "local");
         const { text } = relocate(renderWebConfig({ tls: workloadSpecs(STACKS.local).prometheus.tls, minVersion: "1.2", basicAuthUsers: { prometheus: "plain-text" } }), root);
-        const run = promtoolRun(["check", "web-config", put(root, "/etc/prometheus/not-bcrypt.yml", text)]);
+        const run = promtoolRun(["check", "web-config", writeAt(root, "/etc/prometheus/not-bcrypt.yml", text)]);
         expect(run.status).to.not.equal(0);
     });
 
