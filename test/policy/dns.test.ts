@@ -1,0 +1,30 @@
+import { expect } from "chai";
+import { limitDnsRecordTtl, publicHostnamesInZone, requireDnsRecordsForPublicHostnames, ROUTE53_RECORD } from "../../policy/policies/dns";
+import { CADDYFILE } from "./support/caddyfile";
+import { changed, compliantContainer, resource, UNKNOWN, upload } from "./support/fixtures";
+import { specifyResourcePolicy, specifyStackPolicy } from "./support/policySpec";
+
+const edge = compliantContainer("service-stack-test-edge", { uploads: [upload("/etc/caddy/Caddyfile", CADDYFILE)] });
+const record = (host: string, inputs: Record<string, unknown> = {}) =>
+    resource(ROUTE53_RECORD, `stack-dns-${host.split(".")[0]}`, { zoneId: "Z0123456789EXAMPLE", name: host, type: "A", ttl: 60, records: ["203.0.113.10"], allowOverwrite: true, ...inputs });
+const records = [record("api.staging.example.com"), record("grafana.staging.example.com")];
+
+describe("public hostnames", () => {
+    it("are the edge's site addresses inside the zone", () => {
+        expect(publicHostnamesInZone(CADDYFILE, "example.com.")).to.deep.equal(["api.staging.example.com", "grafana.staging.example.com"]);
+        expect(publicHostnamesInZone(CADDYFILE, "example.org")).to.deep.equal([]);
+    });
+});
+
+specifyStackPolicy(requireDnsRecordsForPublicHostnames, [edge, ...records], [
+    { when: "a public hostname has no record", input: [edge, records[0]!], violations: [/grafana.staging.example.com has no Route53 record/] },
+    { when: "records name hosts with a trailing dot", input: [edge, record("api.staging.example.com."), record("grafana.staging.example.com.")] },
+    { when: "the zone does not match the edge's hostnames", input: [edge, ...records], config: { zone: "example.org" }, violations: [/serves no hostname in the zone example.org/] },
+    { when: "no zone is configured (local stack)", input: [edge], config: { zone: "" }, notApplicable: /no DNS zone/ },
+    { when: "a record's name is unknown during preview and another is missing", input: [edge, record(UNKNOWN.string), records[1]!], violations: [/api.staging.example.com has no Route53 record/] },
+], { zone: "example.com" });
+
+specifyResourcePolicy(limitDnsRecordTtl, record("api.staging.example.com"), [
+    { when: "the TTL is a day", input: record("api.staging.example.com", { ttl: 86400 }), violations: [/TTL 86400s is above 300s/] },
+    { when: "the record is an alias (no TTL)", input: changed(record("api.staging.example.com"), (i) => { delete i.ttl; i.aliases = [{ name: "alb", zoneId: "Z", evaluateTargetHealth: true }]; }) },
+]);
