@@ -42,11 +42,16 @@ export interface EntropyOptions {
 
 export const DEFAULT_ENTROPY: EntropyOptions = { minLength: 20, bitsPerCharCap: 4.5 };
 
-/** True when a token looks randomly generated (see EntropyOptions); hex tokens are judged against hex's 4-bit maximum. */
+/**
+ * True when a token looks randomly generated: hex of 32+ characters near hex's 4-bit maximum, or a token mixing
+ * upper case, lower case and digits whose entropy is near the maximum for its length (see EntropyOptions). Words,
+ * flags and paths are single-case or digit-free, so they do not qualify.
+ */
 export function looksRandom(token: string, options: EntropyOptions = DEFAULT_ENTROPY): boolean {
-    if (token.length < options.minLength || !/[0-9]/.test(token) || !/[A-Za-z]/.test(token)) return false;
+    if (token.length < options.minLength || !/[0-9]/.test(token)) return false;
     const entropy = shannonEntropy(token);
-    if (/^[0-9a-fA-F]+$/.test(token)) return token.length >= 32 && entropy > 3.0;
+    if (/^[0-9a-fA-F]+$/.test(token)) return token.length >= 32 && /[a-fA-F]/.test(token) && entropy > 3.0;
+    if (!/[a-z]/.test(token) || !/[A-Z]/.test(token)) return false;
     return entropy > Math.min(Math.log2(token.length) - 0.6, options.bitsPerCharCap);
 }
 
@@ -63,8 +68,8 @@ export function credentialLikeReason(value: string, entropy: EntropyOptions = DE
     if (AWS_SECRET_ASSIGNMENT.test(value)) return "contains an AWS secret access key";
     if (URL_CREDENTIALS.test(value)) return "contains a URL with a password (`scheme://user:password@host`)";
     if (BEARER.test(value)) return "contains a bearer token";
-    // Split on characters that never occur in base64/hex tokens; paths and URLs fall apart into short words.
-    for (const token of value.split(/[^A-Za-z0-9+=_-]+/)) {
+    // Split on characters that separate words, paths, URLs and `key=value` flags; random tokens stay whole.
+    for (const token of value.split(/[^A-Za-z0-9+_-]+/)) {
         if (looksRandom(token, entropy)) return `contains a random-looking ${token.length}-character string`;
     }
     return undefined;

@@ -50,9 +50,14 @@ describe("credential heuristics", () => {
         expect(credentialLikeReason("postgres://app:s3cret@postgres:5432/app")).to.match(/URL with a password/);
         expect(credentialLikeReason("Zq3vX9pL2mR7tY4wK8nB6cD1")).to.match(/random-looking 24-character/);
         for (const innocent of ["/etc/postgres_exporter/tls/ca.crt", "rediss://redis:6379/0", "--auth-local=scram-sha-256 --auth-host=scram-sha-256 --data-checksums",
-            "https://grafana.staging.example.com", "postgres:5432/app?sslmode=verify-full&sslrootcert=/etc/postgres_exporter/tls/ca.crt", "OTEL_EXPORTER_OTLP_CERTIFICATE"]) {
+            "https://grafana.staging.example.com", "--housekeeping_interval=15s", "--disable_metrics=percpu,sched,tcp,udp,disk,diskIO,hugetlb", "k8s-node-exporter-2025-11-03-release-candidate", "postgres:5432/app?sslmode=verify-full&sslrootcert=/etc/postgres_exporter/tls/ca.crt", "OTEL_EXPORTER_OTLP_CERTIFICATE"]) {
             expect(credentialLikeReason(innocent), innocent).to.equal(undefined);
         }
+    });
+
+    it("needs mixed case and digits before calling a non-hex token random", () => {
+        expect(looksRandom("Zq3vX9pL2mR7tY4wK8nB6cD1")).to.equal(true);
+        expect(looksRandom("zq3vx9pl2mr7ty4wk8nb6cd1")).to.equal(false);
     });
 
     it("judges hex tokens against hex's own maximum entropy", () => {
