@@ -3,7 +3,7 @@ import * as path from "path";
 import { allPolicies } from "../policy/policies";
 import { EffectiveConfig, evaluate, PolicyConfigError, reconcileConfig, StackResource } from "./lib/policyEngine";
 import { buildReport, formatReport, ReportContext } from "./lib/report";
-import { parseStackExport, StackExportError, stackOf } from "./lib/stackExport";
+import { parseStackExport, resourcesWithEncryptedInputs, StackExportError, stackOf } from "./lib/stackExport";
 
 /**
  * The policy pack without the Pulumi CLI or cloud credentials:
@@ -129,7 +129,13 @@ async function audit(io: Io, options: Options): Promise<number> {
     const resources = parseStackExport(fs.readFileSync(file, "utf8"), file);
     const stack = options.stack ?? stackOf(resources) ?? "(unknown)";
     const configFile = policyConfigFile(options.config, stack);
-    return report(io, { command: "audit", stack, source: `state file ${file}`, policyConfig: path.relative(ROOT, configFile), resources: resources.length }, configFile, resources, options.json);
+    const encrypted = resourcesWithEncryptedInputs(resources);
+    // One secret upload makes a container's whole `uploads` list a secret: its files cannot be read from state.
+    const notes = encrypted.length === 0 ? [] : [
+        `${encrypted.length} resources hold encrypted inputs (${encrypted.slice(0, 3).join(", ")}${encrypted.length > 3 ? ", …" : ""}); ` +
+        "checks of those values (uploaded config files, secret env) were skipped. `pulumi preview --policy-pack policy` sees them decrypted.",
+    ];
+    return report(io, { command: "audit", stack, source: `state file ${file}`, policyConfig: path.relative(ROOT, configFile), resources: resources.length, notes }, configFile, resources, options.json);
 }
 
 function list(io: Io, options: Options): number {

@@ -10,6 +10,8 @@ export interface ReportContext {
     readonly source: string;
     readonly policyConfig: string;
     readonly resources: number;
+    /** What the check could not see (e.g. encrypted values in a state file). */
+    readonly notes?: readonly string[];
 }
 
 export interface ExemptionUse {
@@ -26,6 +28,7 @@ export interface Report {
     readonly source: string;
     readonly policyConfig: string;
     readonly resources: number;
+    readonly notes: readonly string[];
     readonly policies: number;
     readonly summary: Readonly<Record<FindingLevel, number>> & { readonly blocked: boolean };
     readonly findings: readonly (Finding & { readonly remediation: string })[];
@@ -57,6 +60,7 @@ export function buildReport(context: ReportContext, policies: Policies, config: 
     const summary = Object.fromEntries(ORDER.map((level) => [level, findings.filter((f) => f.level === level).length])) as Record<FindingLevel, number>;
     return {
         ...context,
+        notes: context.notes ?? [],
         policies: policies.filter((p) => config.get(p.name)?.enforcementLevel !== "disabled").length,
         summary: { ...summary, blocked: blocks(evaluation) },
         findings,
@@ -74,6 +78,7 @@ export function formatReport(report: Report): string {
     const lines: string[] = [];
     const what = report.command === "check" ? "Offline policy check" : "Policy audit of state";
     lines.push(`${what}: stack ${report.stack} (${report.source}; ${report.resources} resources, ${report.policies} policies, ${report.policyConfig})`);
+    for (const note of report.notes) lines.push(`Note: ${note}`);
     lines.push("");
     if (report.findings.length === 0) {
         lines.push("No findings.");

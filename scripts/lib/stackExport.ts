@@ -103,3 +103,18 @@ export function parseStackExport(text: string, source = "the file"): StackResour
         };
     });
 }
+
+function hasCiphertext(value: unknown): boolean {
+    if (Array.isArray(value)) return value.some(hasCiphertext);
+    if (typeof value === "object" && value !== null) {
+        const record = value as Record<string, unknown>;
+        if (typeof record.ciphertext === "string" && Object.keys(record).length === 2) return true;
+        return Object.values(record).some(hasCiphertext);
+    }
+    return false;
+}
+
+/** Names of the resources whose inputs hold encrypted values, which no policy can read from a state file. */
+export function resourcesWithEncryptedInputs(resources: readonly StackResource[]): string[] {
+    return resources.filter((r) => hasCiphertext(r.inputs)).map((r) => r.name);
+}

@@ -53,9 +53,11 @@ describe("reading `pulumi stack export` output", () => {
         expect(volume.provider).to.deep.include({ type: "pulumi:providers:docker", name: "default_5_2_0" });
     });
 
-    it("keeps encrypted secrets as ciphertext wrappers", () => {
+    it("keeps encrypted secrets as ciphertext wrappers, such as a container's whole uploads list", () => {
         const password = resources.find((r) => r.name === "service-stack-production-secrets-redis")!;
         expect(password.outputs.result).to.have.property("ciphertext");
+        const redis = resources.find((r) => r.name === "service-stack-production-redis" && r.custom)!;
+        expect(redis.inputs.uploads).to.have.property("ciphertext");
     });
 
     it("skips resources pending deletion", () => {
@@ -87,6 +89,8 @@ describe("npm run policy -- audit", () => {
         const out = await cli("audit", FIXTURE);
         expect(out.code, out.stderr).to.equal(0);
         expect(out.stdout).to.match(/^Policy audit of state: stack production \(state file .*stack-export.json; 75 resources, 50 policies, policy\/config\/production.json\)/);
+        // Containers with a secret file have their whole `uploads` list encrypted in state: said, not hidden.
+        expect(out.stdout).to.match(/^Note: 16 resources hold encrypted inputs \(.*\); checks of those values \(uploaded config files, secret env\) were skipped/m);
         expect(out.stdout).to.match(/require-non-root-user\s+service-stack-production-edge \(Container\)\s+exempt\s+exempt \(container \*-edge\)/);
         expect(out.stdout).to.match(/require-tls-scrape-targets\s+scrape job cadvisor\s+in config file/);
         expect(out.stdout).to.match(/Result: 0 mandatory, 0 errors, 0 advisory, 4 exempt: PASS$/m);
@@ -117,6 +121,7 @@ describe("npm run policy -- audit", () => {
         expect(report.summary).to.deep.equal({ error: 0, mandatory: 0, advisory: 0, exempt: 4, blocked: false });
         expect(report.findings.every((f) => f.level === "exempt" && f.remediation.length > 0)).to.equal(true);
         expect(report.exemptions).to.have.length(6);
+        expect(report.notes).to.have.length(1);
     });
 
     for (const [what, content, message] of [

@@ -8,7 +8,7 @@ import {
     requireTlsOnPublicEndpoints,
 } from "../../policy/policies/network";
 import { CADDYFILE } from "./support/caddyfile";
-import { changed, compliantContainer, upload } from "./support/fixtures";
+import { changed, compliantContainer, encrypted, upload } from "./support/fixtures";
 import { specifyResourcePolicy, specifyStackPolicy } from "./support/policySpec";
 
 const edge = compliantContainer("service-stack-test-edge", {
@@ -75,5 +75,6 @@ specifyStackPolicy(requireTlsOnPublicEndpoints, [edge, postgres], [
     { when: "the edge publishes Caddy's admin port", input: [changed(edge, (i) => { i.ports.push({ internal: 2019, external: 2019, ip: "127.0.0.1" }); }), postgres], violations: [/container port 2019 is published/] },
     { when: "the edge turns automatic HTTPS off", input: [caddy(CADDYFILE.replace("email ops@example.com", "auto_https off")), postgres], violations: [/`auto_https off`/] },
     { when: "the edge has no Caddyfile", input: [changed(edge, (i) => { i.uploads = []; }), postgres], violations: [/no readable Caddyfile/] },
+    { when: "the edge's uploads are encrypted in a state file", input: [changed(edge, (i) => { i.uploads = encrypted(); }), postgres] },
     { when: "the edge is named differently in the policy config", input: [edge, postgres], config: { edgeContainerName: "*-proxy" }, violations: [/service-stack-test-edge publishes ports \(8080, 8443\) but is not the edge/] },
 ]);

@@ -36,6 +36,7 @@ specifyResourcePolicy(requirePrivateSecretFiles, base, [
     { when: "a secret file is executable by its owner (0700)", input: changed(base, (i) => { i.uploads[2].permissions = "0700"; }), violations: [/0700/] },
     { when: "a secret's content is encrypted (state file) and its mode is fine", input: changed(base, (i) => { i.uploads[2].content = encrypted(); }) },
     { when: "a certificate (public) is world-readable", input: base },
+    { when: "the whole uploads list is encrypted in a state file", input: changed(base, (i) => { i.uploads = encrypted(); }) },
 ]);
 
 describe("credential heuristics", () => {

@@ -84,6 +84,7 @@ specifyResourcePolicy(requirePostgresTlsAndScram, postgres, [
     { when: "`hostnossl` allows instead of rejecting", input: hba(PG_HBA.replace("0.0.0.0/0     reject", "0.0.0.0/0 scram-sha-256")), violations: [/`hostnossl` must `reject`/] },
     { when: "no rule rejects non-TLS connections explicitly", input: hba(PG_HBA.split("\n").slice(0, 3).join("\n")), violations: [/no `hostnossl … reject` rule/] },
     { when: "the config is an encrypted secret in a state file", input: changed(postgres, (i) => { i.uploads[0].content = encrypted(); }) },
+    { when: "the whole uploads list is encrypted in a state file (one secret file makes it so)", input: changed(postgres, (i) => { i.uploads = encrypted(); }) },
 ], { minTlsVersion: "1.3" });
 
 const REDIS_CONF = [
