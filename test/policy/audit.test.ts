@@ -117,7 +117,7 @@ describe("npm run policy -- audit", () => {
 
     it("prints a machine-readable report with --json", async () => {
         const out = await cli("audit", FIXTURE, "--json");
-        const report = JSON.parse(out.stdout) as { summary: Record<string, unknown>; findings: { policy: string; level: string; remediation: string }[]; exemptions: unknown[] };
+        const report = JSON.parse(out.stdout) as { summary: Record<string, unknown>; findings: { policy: string; level: string; remediation: string }[]; exemptions: unknown[]; notes: string[] };
         expect(report.summary).to.deep.equal({ error: 0, mandatory: 0, advisory: 0, exempt: 4, blocked: false });
         expect(report.findings.every((f) => f.level === "exempt" && f.remediation.length > 0)).to.equal(true);
         expect(report.exemptions).to.have.length(6);
