@@ -116,6 +116,11 @@ describe("the policy pack", () => {
         });
     }
 
+    it("is documented: policy/README.md lists every policy", () => {
+        const readme = fs.readFileSync(path.join(POLICY_DIR, "README.md"), "utf8");
+        for (const p of pack.policies) expect(readme.includes(`| \`${p.name}\``), p.name).to.equal(true);
+    });
+
     it("is self-contained: nothing under policy/ imports from outside it", () => {
         const files = ["index.ts", ...["lib", "policies"].flatMap((dir) => fs.readdirSync(path.join(POLICY_DIR, dir)).map((f) => `${dir}/${f}`))];
         for (const file of files.filter((f) => f.endsWith(".ts"))) {
