@@ -19,13 +19,15 @@ export class DnsRecords extends pulumi.ComponentResource {
                 throw new Error(`DnsRecords \`hostnames\` has "${host}", which is outside the zone "${args.dns.zone}".`);
             }
         }
+        const address = args.dns.publicAddress;
+        if (!address) throw new Error("DnsRecords `dns.publicAddress` is not set: the A records point at the Docker host's public IPv4 address.");
         const zone = aws.route53.getZoneOutput({ name: args.dns.zone, privateZone: false }, { parent: this });
         this.records = args.hostnames.map((host) => new aws.route53.Record(`${name}-${host.split(".")[0]}`, {
             zoneId: zone.zoneId,
             name: host,
             type: "A",
             ttl: args.dns.ttl,
-            records: [args.dns.publicAddress],
+            records: [address],
             // Re-pointing an existing record (the DNS cut-over) is an UPSERT, as the hand-run procedure did.
             allowOverwrite: true,
         }, { parent: this }));

@@ -6,6 +6,7 @@ import {
     EdgeSettings,
     ENVIRONMENTS,
     ImageSettings,
+    Platform,
     PLATFORMS,
     PUBLIC_ENDPOINTS,
     PublicEndpoint,
@@ -16,6 +17,7 @@ import {
     WORKLOADS,
     WorkloadName,
 } from "./types";
+import { readAws } from "./readAws";
 import { ConfigError, ConfigReader } from "./validate";
 
 /** Raw stack configuration: the project's keys (namespace stripped), JSON-decoded where they were JSON. */
@@ -31,7 +33,7 @@ export interface RawConfig {
 export const CONFIG_KEYS = [
     "platform", "environment", "domain", "acmeEmail", "dnsZone", "dnsTtl", "publicAddress",
     "edge", "images", "resources", "tls", "postgres", "redis", "prometheus", "alerting",
-    "api", "grafana", "jaeger", "passwordLength",
+    "api", "grafana", "jaeger", "passwordLength", "aws",
     ...SECRET_KEYS,
 ] as const;
 
@@ -64,13 +66,21 @@ export function buildSettings(raw: RawConfig): StackSettings {
     ) as Record<PublicEndpoint, string>;
 
     const acmeEmail = r.email("acmeEmail", v.acmeEmail);
-    if (domain && !acmeEmail) r.conflict(`\`${raw.project}:acmeEmail\` is required when \`domain\` is set: the edge registers an ACME account with it to obtain public certificates.`);
+    // On AWS, ACM issues the public certificates: no ACME account is involved.
+    if (domain && !acmeEmail && platform === "docker") r.conflict(`\`${raw.project}:acmeEmail\` is required when \`domain\` is set: the edge registers an ACME account with it to obtain public certificates.`);
     if (v.domain === undefined && acmeEmail) r.conflict(`\`${raw.project}:acmeEmail\` is set but \`domain\` is not: public certificates need a domain.`);
 
-    const dns = readDns(r, raw.project, v, domain);
+    const dns = readDns(r, raw.project, v, domain, platform);
     const edge = readEdge(r, v.edge, env.edge, acmeEmail);
     const images = readImages(r, v.images, environment);
     const resources = readResources(r, v.resources, env.resources);
+    const aws = readAws(r, raw.project, v.aws, environment, env.aws, platform === "aws");
+    if (platform === "aws") {
+        if (!domain) r.conflict(`\`${raw.project}:domain\` is required when \`platform\` is \`aws\`: the load balancer serves the public names under it with ACM certificates.`);
+        if (v.dnsZone === undefined) r.conflict(`\`${raw.project}:dnsZone\` is required when \`platform\` is \`aws\`: ACM validates the certificate through records in that Route53 zone, and the public names alias the load balancer there.`);
+        // AWS WAF's rate-based rules count at least 10 requests per window.
+        if (edge.rateLimitPerMinute < 10) r.conflict(`\`${raw.project}:edge.rateLimitPerMinute\` (${edge.rateLimitPerMinute}) must be at least 10 when \`platform\` is \`aws\`: AWS WAF's rate-based rules count no fewer requests.`);
+    }
 
     const tlsIn = r.object("tls", v.tls, ["minVersion", "certValidityDays", "earlyRenewalDays", "caValidityDays"]);
     const tls = {
@@ -148,6 +158,7 @@ export function buildSettings(raw: RawConfig): StackSettings {
         hostnames,
         dns,
         edge,
+        aws,
         images,
         resources,
         tls,
@@ -163,7 +174,7 @@ export function buildSettings(raw: RawConfig): StackSettings {
     };
 }
 
-function readDns(r: ConfigReader, project: string, v: Readonly<Record<string, unknown>>, domain: string | undefined): DnsSettings | undefined {
+function readDns(r: ConfigReader, project: string, v: Readonly<Record<string, unknown>>, domain: string | undefined, platform: Platform): DnsSettings | undefined {
     const zone = r.domain("dnsZone", v.dnsZone);
     const ttl = r.number("dnsTtl", v.dnsTtl, 60, 30, 86400);
     const publicAddress = r.ipv4("publicAddress", v.publicAddress);
@@ -176,6 +187,8 @@ function readDns(r: ConfigReader, project: string, v: Readonly<Record<string, un
     } else if (domain !== zone && !domain.endsWith(`.${zone}`)) {
         r.conflict(`\`${project}:domain\` "${domain}" is not inside \`dnsZone\` "${zone}": records for it cannot be made in that zone.`);
     }
+    // On AWS the records alias the load balancer; a `publicAddress` kept for `platform: docker` is ignored.
+    if (platform === "aws") return { zone, ttl, ...(publicAddress ? { publicAddress } : {}) };
     if (!publicAddress) {
         if (v.publicAddress === undefined) r.conflict(`\`${project}:publicAddress\` is required when \`dnsZone\` is set: it is the Docker host's public IPv4 address the records point at.`);
         return undefined;

@@ -1,4 +1,4 @@
-import type { Environment, ImageSettings, ResourceLimits, WorkloadName } from "./types";
+import type { AwsSettings, Environment, ImageSettings, ResourceLimits, WorkloadName } from "./types";
 
 /**
  * Pinned default images: current stable releases, tag pinned (a digest may be added per stack:
@@ -59,7 +59,31 @@ export interface EnvironmentDefaults {
     readonly postgres: { maxConnections: number; sharedBuffersMiB: number; effectiveCacheSizeMiB: number; workMemMiB: number };
     readonly redisMaxmemoryMiB: number;
     readonly protectStateful: boolean;
+    /** AWS platform defaults; the region has none (it is required). */
+    readonly aws: Omit<AwsSettings, "region">;
 }
+
+/** ElastiCache engine versions used when `aws.redis.engineVersion` is not set. */
+export const DEFAULT_REDIS_ENGINE_VERSIONS = { redis: "7.1", valkey: "8.0" } as const;
+
+const STAGING_AWS: Omit<AwsSettings, "region"> = {
+    availabilityZones: 2,
+    vpcCidr: "10.40.0.0/16",
+    postgres: { engineVersion: "17", instanceClass: "db.t4g.medium", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, backupRetentionDays: 7 },
+    redis: { engine: "redis", nodeType: "cache.t4g.small", engineVersion: DEFAULT_REDIS_ENGINE_VERSIONS.redis },
+    api: { desiredCount: 2, minCount: 2, maxCount: 4, targetCpuPercent: 60, targetRequestsPerTarget: 500 },
+    logRetentionDays: 30,
+};
+
+const PRODUCTION_AWS: Omit<AwsSettings, "region"> = {
+    // One zone per NAT gateway, database standby and API task: a zone failure leaves two.
+    availabilityZones: 3,
+    vpcCidr: "10.50.0.0/16",
+    postgres: { engineVersion: "17", instanceClass: "db.m7g.large", allocatedStorageGiB: 100, maxAllocatedStorageGiB: 500, backupRetentionDays: 14 },
+    redis: { engine: "redis", nodeType: "cache.m7g.large", engineVersion: DEFAULT_REDIS_ENGINE_VERSIONS.redis },
+    api: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuPercent: 60, targetRequestsPerTarget: 500 },
+    logRetentionDays: 90,
+};
 
 const LOCAL: EnvironmentDefaults = {
     resources: LOCAL_SIZES,
@@ -69,6 +93,7 @@ const LOCAL: EnvironmentDefaults = {
     postgres: { maxConnections: 100, sharedBuffersMiB: 128, effectiveCacheSizeMiB: 384, workMemMiB: 4 },
     redisMaxmemoryMiB: 192,
     protectStateful: false,
+    aws: STAGING_AWS,
 };
 
 const STAGING: EnvironmentDefaults = {
@@ -84,6 +109,7 @@ const PRODUCTION: EnvironmentDefaults = {
     postgres: { maxConnections: 200, sharedBuffersMiB: 2048, effectiveCacheSizeMiB: 6144, workMemMiB: 10 },
     redisMaxmemoryMiB: 768,
     protectStateful: true,
+    aws: PRODUCTION_AWS,
 };
 
 /** The defaults of one environment. */

@@ -55,8 +55,8 @@ export interface DnsSettings {
     readonly zone: string;
     /** Record TTL in seconds. */
     readonly ttl: number;
-    /** Public IPv4 address of the Docker host the records point at. */
-    readonly publicAddress: string;
+    /** Public IPv4 address of the Docker host the records point at. Docker only (required there); on AWS the records alias the load balancer. */
+    readonly publicAddress?: string;
 }
 
 export type TlsVersion = "1.2" | "1.3";
@@ -157,6 +157,58 @@ export interface JaegerSettings {
     readonly maxTraces: number;
 }
 
+/** ElastiCache engines the AWS platform can run for the Redis service. */
+export const REDIS_ENGINES = ["redis", "valkey"] as const;
+export type RedisEngine = (typeof REDIS_ENGINES)[number];
+
+/** CloudWatch retention periods (days) inside the policy pack's bounds (14–400). */
+export const LOG_RETENTION_DAYS = [14, 30, 60, 90, 120, 150, 180, 365, 400] as const;
+
+export interface AwsPostgresSettings {
+    /** RDS PostgreSQL engine version: a major (`17`) or major.minor (`17.6`). */
+    readonly engineVersion: string;
+    /** RDS instance class, e.g. `db.m7g.large`. */
+    readonly instanceClass: string;
+    readonly allocatedStorageGiB: number;
+    /** Storage autoscaling ceiling; at least `allocatedStorageGiB`. */
+    readonly maxAllocatedStorageGiB: number;
+    /** Automated backup (and ElastiCache snapshot) retention in days. */
+    readonly backupRetentionDays: number;
+}
+
+export interface AwsRedisSettings {
+    readonly engine: RedisEngine;
+    /** ElastiCache node type, e.g. `cache.m7g.large`. */
+    readonly nodeType: string;
+    /** Engine `major.minor`, e.g. `7.1` (redis) or `8.0` (valkey). */
+    readonly engineVersion: string;
+}
+
+export interface AwsApiSettings {
+    /** Tasks when the service is created; autoscaling moves it between `minCount` and `maxCount`. */
+    readonly desiredCount: number;
+    readonly minCount: number;
+    readonly maxCount: number;
+    /** Target average CPU utilisation (percent) of the API's tasks. */
+    readonly targetCpuPercent: number;
+    /** Target requests per task per minute (ALBRequestCountPerTarget). */
+    readonly targetRequestsPerTarget: number;
+}
+
+/** The AWS platform's own settings; present exactly when `platform` is `aws`. */
+export interface AwsSettings {
+    readonly region: string;
+    /** Availability zones the VPC spans (2–6; at least 3 in production). */
+    readonly availabilityZones: number;
+    /** Private IPv4 range of the VPC, /16 to /22. */
+    readonly vpcCidr: string;
+    readonly postgres: AwsPostgresSettings;
+    readonly redis: AwsRedisSettings;
+    readonly api: AwsApiSettings;
+    /** Retention of every CloudWatch log group, in days (one of LOG_RETENTION_DAYS). */
+    readonly logRetentionDays: number;
+}
+
 /** Names of the secret config keys, each optional unless the receiver that needs it is enabled. */
 export const SECRET_KEYS = ["slackWebhookUrl", "webhookUrl", "pagerdutyRoutingKey", "smtpPassword", "watchdogUrl"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -175,6 +227,8 @@ export interface StackSettings {
     readonly hostnames: Readonly<Record<PublicEndpoint, string>>;
     readonly dns?: DnsSettings;
     readonly edge: EdgeSettings;
+    /** The AWS platform's settings; present exactly when `platform` is `aws`. */
+    readonly aws?: AwsSettings;
     readonly images: Readonly<ImageSettings>;
     readonly resources: Readonly<Record<WorkloadName, ResourceLimits>>;
     readonly tls: TlsSettings;

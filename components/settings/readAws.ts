@@ -1,0 +1,97 @@
+import { DEFAULT_REDIS_ENGINE_VERSIONS } from "./defaults";
+import { AwsSettings, Environment, LOG_RETENTION_DAYS, REDIS_ENGINES } from "./types";
+import { ConfigReader } from "./validate";
+
+/** Keys of the `aws` config object. */
+export const AWS_CONFIG_KEYS = ["region", "availabilityZones", "vpcCidr", "postgres", "redis", "api", "logRetentionDays"] as const;
+
+const PRIVATE_RANGES: readonly { readonly base: number; readonly prefix: number }[] = [
+    { base: ipv4ToNumber("10.0.0.0"), prefix: 8 },
+    { base: ipv4ToNumber("172.16.0.0"), prefix: 12 },
+    { base: ipv4ToNumber("192.168.0.0"), prefix: 16 },
+];
+
+/** The 32-bit value of a dotted IPv4 address. */
+export function ipv4ToNumber(address: string): number {
+    return address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
+/** True when `cidr` is a network address inside 10/8, 172.16/12 or 192.168/16 with a prefix from /16 to /22. */
+export function isPrivateVpcCidr(cidr: string): boolean {
+    const match = /^((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})\/(\d{1,2})$/.exec(cidr);
+    if (!match) return false;
+    const address = ipv4ToNumber(match[1]);
+    const prefix = Number(match[2]);
+    if (prefix < 16 || prefix > 22) return false;
+    const hostBits = 2 ** (32 - prefix);
+    if (address % hostBits !== 0) return false;
+    return PRIVATE_RANGES.some((r) => prefix >= r.prefix && Math.floor(address / 2 ** (32 - r.prefix)) === Math.floor(r.base / 2 ** (32 - r.prefix)));
+}
+
+/**
+ * Reads and validates the `aws` config object. Always validated (typos are caught on any platform); the result is
+ * only used when `platform` is `aws`, where `region` is required.
+ */
+export function readAws(r: ConfigReader, project: string, value: unknown, environment: Environment, defaults: Omit<AwsSettings, "region">, onAws: boolean): AwsSettings | undefined {
+    const a = r.object("aws", value, AWS_CONFIG_KEYS);
+    const production = environment === "production";
+
+    const region = r.string("aws.region", a.region, undefined, /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "an AWS region such as `eu-west-1`");
+    if (onAws && a.region === undefined) {
+        r.conflict(`\`${project}:aws.region\` is required when \`platform\` is \`aws\`: set the region the stack runs in, e.g. \`eu-west-1\`.`);
+    }
+
+    const availabilityZones = r.number("aws.availabilityZones", a.availabilityZones, defaults.availabilityZones, 2, 6);
+    if (production && availabilityZones < 3) r.fail("aws.availabilityZones", a.availabilityZones, "at least 3 in production");
+
+    const vpcCidr = r.string("aws.vpcCidr", a.vpcCidr, defaults.vpcCidr);
+    if (a.vpcCidr !== undefined && !isPrivateVpcCidr(vpcCidr)) {
+        r.fail("aws.vpcCidr", a.vpcCidr, "a private IPv4 network (inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) with a prefix from /16 to /22, such as `10.40.0.0/16`");
+    }
+
+    const pg = r.object("aws.postgres", a.postgres, ["engineVersion", "instanceClass", "allocatedStorageGiB", "maxAllocatedStorageGiB", "backupRetentionDays"]);
+    const engineVersion = r.string("aws.postgres.engineVersion", pg.engineVersion, defaults.postgres.engineVersion, /^(1[3-9]|[2-9]\d)(\.\d+)?$/, "a PostgreSQL version of 13 or later, major (`17`) or major.minor (`17.6`)");
+    const allocatedStorageGiB = r.number("aws.postgres.allocatedStorageGiB", pg.allocatedStorageGiB, defaults.postgres.allocatedStorageGiB, 20, 65536);
+    const maxAllocatedStorageGiB = r.number("aws.postgres.maxAllocatedStorageGiB", pg.maxAllocatedStorageGiB, Math.max(defaults.postgres.maxAllocatedStorageGiB, allocatedStorageGiB), 20, 65536);
+    if (maxAllocatedStorageGiB < allocatedStorageGiB) {
+        r.conflict(`\`${project}:aws.postgres.maxAllocatedStorageGiB\` (${maxAllocatedStorageGiB}) must be at least \`aws.postgres.allocatedStorageGiB\` (${allocatedStorageGiB}).`);
+    }
+    const backupRetentionDays = r.number("aws.postgres.backupRetentionDays", pg.backupRetentionDays, defaults.postgres.backupRetentionDays, 7, 35);
+    if (production && backupRetentionDays < 14) r.fail("aws.postgres.backupRetentionDays", pg.backupRetentionDays, "at least 14 in production");
+    const postgres = {
+        engineVersion,
+        instanceClass: r.string("aws.postgres.instanceClass", pg.instanceClass, defaults.postgres.instanceClass, /^db\.[a-z0-9-]+\.[a-z0-9]+$/, "an RDS instance class such as `db.m7g.large`"),
+        allocatedStorageGiB,
+        maxAllocatedStorageGiB,
+        backupRetentionDays,
+    };
+
+    const rd = r.object("aws.redis", a.redis, ["engine", "nodeType", "engineVersion"]);
+    const engine = r.oneOf("aws.redis.engine", rd.engine, REDIS_ENGINES, defaults.redis.engine);
+    const redis = {
+        engine,
+        nodeType: r.string("aws.redis.nodeType", rd.nodeType, defaults.redis.nodeType, /^cache\.[a-z0-9-]+\.[a-z0-9]+$/, "an ElastiCache node type such as `cache.m7g.large`"),
+        engineVersion: r.string("aws.redis.engineVersion", rd.engineVersion, rd.engine === undefined ? defaults.redis.engineVersion : DEFAULT_REDIS_ENGINE_VERSIONS[engine], /^\d+\.\d+$/, "an engine version `major.minor` such as `7.1`"),
+    };
+
+    const ap = r.object("aws.api", a.api, ["desiredCount", "minCount", "maxCount", "targetCpuPercent", "targetRequestsPerTarget"]);
+    const api = {
+        desiredCount: r.number("aws.api.desiredCount", ap.desiredCount, defaults.api.desiredCount, 1, 100),
+        minCount: r.number("aws.api.minCount", ap.minCount, defaults.api.minCount, 1, 100),
+        maxCount: r.number("aws.api.maxCount", ap.maxCount, defaults.api.maxCount, 1, 100),
+        targetCpuPercent: r.number("aws.api.targetCpuPercent", ap.targetCpuPercent, defaults.api.targetCpuPercent, 10, 90),
+        targetRequestsPerTarget: r.number("aws.api.targetRequestsPerTarget", ap.targetRequestsPerTarget, defaults.api.targetRequestsPerTarget, 1, 100000),
+    };
+    if (!(api.minCount <= api.desiredCount && api.desiredCount <= api.maxCount)) {
+        r.conflict(`\`${project}:aws.api\` counts must satisfy minCount (${api.minCount}) ≤ desiredCount (${api.desiredCount}) ≤ maxCount (${api.maxCount}).`);
+    }
+    if (production && api.minCount < 2) r.fail("aws.api.minCount", ap.minCount, "at least 2 in production, so a zone failure leaves a running task");
+
+    const logRetentionDays = r.number("aws.logRetentionDays", a.logRetentionDays, defaults.logRetentionDays, LOG_RETENTION_DAYS[0], LOG_RETENTION_DAYS[LOG_RETENTION_DAYS.length - 1]);
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+        r.fail("aws.logRetentionDays", a.logRetentionDays, `one of CloudWatch's retention periods ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+
+    if (!onAws || region === undefined) return undefined;
+    return { region, availabilityZones, vpcCidr, postgres, redis, api, logRetentionDays };
+}

@@ -1,0 +1,168 @@
+import { expect } from "chai";
+import { buildSettings, RawConfig } from "../../../components/settings/buildSettings";
+import { isPrivateVpcCidr } from "../../../components/settings/readAws";
+import { ConfigError } from "../../../components/settings/validate";
+
+const API_IMAGE = { api: "registry.example.com/api:1.4.2" };
+const AWS_BASE = { platform: "aws", domain: "example.com", dnsZone: "example.com", images: API_IMAGE, aws: { region: "eu-west-1" } };
+const STAGING = { ...AWS_BASE, environment: "staging", domain: "staging.example.com" };
+const PRODUCTION = { ...AWS_BASE, environment: "production" };
+
+function raw(values: Record<string, unknown>): RawConfig {
+    return { project: "service-stack", stack: "test", values, secretKeys: new Set() };
+}
+
+function problems(values: Record<string, unknown>): string[] {
+    try {
+        buildSettings(raw(values));
+    } catch (e) {
+        expect(e).to.be.instanceOf(ConfigError);
+        return [...(e as ConfigError).problems];
+    }
+    throw new Error("expected a ConfigError");
+}
+
+function withAws(base: Record<string, unknown>, aws: Record<string, unknown>): Record<string, unknown> {
+    return { ...base, aws: { region: "eu-west-1", ...aws } };
+}
+
+describe("buildSettings: the aws platform", () => {
+    describe("defaults per environment", () => {
+        it("staging: two zones, single-AZ sizes, 7-day backups, 30-day logs", () => {
+            const s = buildSettings(raw(STAGING));
+            expect(s.aws).to.deep.equal({
+                region: "eu-west-1",
+                availabilityZones: 2,
+                vpcCidr: "10.40.0.0/16",
+                postgres: { engineVersion: "17", instanceClass: "db.t4g.medium", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, backupRetentionDays: 7 },
+                redis: { engine: "redis", nodeType: "cache.t4g.small", engineVersion: "7.1" },
+                api: { desiredCount: 2, minCount: 2, maxCount: 4, targetCpuPercent: 60, targetRequestsPerTarget: 500 },
+                logRetentionDays: 30,
+            });
+        });
+
+        it("production: three zones, 14-day backups, 90-day logs, at least three API tasks", () => {
+            const s = buildSettings(raw(PRODUCTION));
+            expect(s.aws).to.deep.include({ availabilityZones: 3, logRetentionDays: 90 });
+            expect(s.aws?.postgres.backupRetentionDays).to.equal(14);
+            expect(s.aws?.api).to.include({ minCount: 3, desiredCount: 3, maxCount: 12 });
+        });
+
+        it("a valkey engine defaults to a valkey version", () => {
+            expect(buildSettings(raw(withAws(STAGING, { redis: { engine: "valkey" } }))).aws?.redis).to.deep.equal({ engine: "valkey", nodeType: "cache.t4g.small", engineVersion: "8.0" });
+        });
+
+        it("needs neither an ACME e-mail nor a public address on AWS", () => {
+            const s = buildSettings(raw(STAGING));
+            expect(s.edge.acmeEmail).to.equal(undefined);
+            expect(s.dns).to.deep.equal({ zone: "example.com", ttl: 60 });
+        });
+
+        it("validates the `aws` object on docker too, but builds it only on aws", () => {
+            expect(buildSettings(raw({ aws: { region: "eu-west-1" } })).aws).to.equal(undefined);
+            expect(problems({ aws: { regoin: "eu-west-1" } })[0]).to.match(/^`service-stack:aws.regoin` is "eu-west-1": expected no such key; `aws` takes `region`/);
+        });
+    });
+
+    describe("bad input, one class each", () => {
+        it("no region", () => {
+            expect(problems({ ...STAGING, aws: {} })).to.deep.equal([
+                "`service-stack:aws.region` is required when `platform` is `aws`: set the region the stack runs in, e.g. `eu-west-1`.",
+            ]);
+        });
+
+        it("a malformed region", () => {
+            expect(problems(withAws(STAGING, { region: "Europe West" }))).to.deep.equal([
+                '`service-stack:aws.region` is "Europe West": expected an AWS region such as `eu-west-1`.',
+            ]);
+        });
+
+        it("no domain or DNS zone (ACM and the alias records need both)", () => {
+            expect(problems({ platform: "aws", aws: { region: "eu-west-1" } })).to.deep.equal([
+                "`service-stack:domain` is required when `platform` is `aws`: the load balancer serves the public names under it with ACM certificates.",
+                "`service-stack:dnsZone` is required when `platform` is `aws`: ACM validates the certificate through records in that Route53 zone, and the public names alias the load balancer there.",
+            ]);
+        });
+
+        it("availability zones out of range, or fewer than three in production", () => {
+            expect(problems(withAws(STAGING, { availabilityZones: 7 }))).to.deep.equal([
+                "`service-stack:aws.availabilityZones` is 7: expected an integer from 2 to 6.",
+            ]);
+            expect(problems(withAws(PRODUCTION, { availabilityZones: 2 }))).to.deep.equal([
+                "`service-stack:aws.availabilityZones` is 2: expected at least 3 in production.",
+            ]);
+        });
+
+        it("a VPC range that is public, misaligned or too small", () => {
+            const expected = (cidr: string) => `\`service-stack:aws.vpcCidr\` is "${cidr}": expected a private IPv4 network (inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) with a prefix from /16 to /22, such as \`10.40.0.0/16\`.`;
+            for (const cidr of ["203.0.113.0/16", "10.40.1.0/16", "10.40.0.0/24", "10.40.0.0"]) {
+                expect(problems(withAws(STAGING, { vpcCidr: cidr })), cidr).to.deep.equal([expected(cidr)]);
+            }
+        });
+
+        it("a PostgreSQL version before 13, an unknown instance class, storage that cannot grow", () => {
+            expect(problems(withAws(STAGING, { postgres: { engineVersion: "12" } }))).to.deep.equal([
+                '`service-stack:aws.postgres.engineVersion` is "12": expected a PostgreSQL version of 13 or later, major (`17`) or major.minor (`17.6`).',
+            ]);
+            expect(problems(withAws(STAGING, { postgres: { instanceClass: "m7g.large" } }))).to.deep.equal([
+                '`service-stack:aws.postgres.instanceClass` is "m7g.large": expected an RDS instance class such as `db.m7g.large`.',
+            ]);
+            expect(problems(withAws(STAGING, { postgres: { allocatedStorageGiB: 200, maxAllocatedStorageGiB: 100 } }))).to.deep.equal([
+                "`service-stack:aws.postgres.maxAllocatedStorageGiB` (100) must be at least `aws.postgres.allocatedStorageGiB` (200).",
+            ]);
+        });
+
+        it("backups kept under a week, or under two weeks in production", () => {
+            expect(problems(withAws(STAGING, { postgres: { backupRetentionDays: 3 } }))).to.deep.equal([
+                "`service-stack:aws.postgres.backupRetentionDays` is 3: expected an integer from 7 to 35.",
+            ]);
+            expect(problems(withAws(PRODUCTION, { postgres: { backupRetentionDays: 7 } }))).to.deep.equal([
+                "`service-stack:aws.postgres.backupRetentionDays` is 7: expected at least 14 in production.",
+            ]);
+        });
+
+        it("an unknown cache engine, node type or version", () => {
+            expect(problems(withAws(STAGING, { redis: { engine: "memcached", nodeType: "t4g.small", engineVersion: "7" } }))).to.deep.equal([
+                '`service-stack:aws.redis.engine` is "memcached": expected one of `redis`, `valkey`.',
+                '`service-stack:aws.redis.nodeType` is "t4g.small": expected an ElastiCache node type such as `cache.m7g.large`.',
+                '`service-stack:aws.redis.engineVersion` is "7": expected an engine version `major.minor` such as `7.1`.',
+            ]);
+        });
+
+        it("API task counts out of order, a single task in production, a CPU target out of range", () => {
+            expect(problems(withAws(STAGING, { api: { minCount: 3, desiredCount: 2 } }))).to.deep.equal([
+                "`service-stack:aws.api` counts must satisfy minCount (3) ≤ desiredCount (2) ≤ maxCount (4).",
+            ]);
+            expect(problems(withAws(PRODUCTION, { api: { minCount: 1 } }))).to.deep.equal([
+                "`service-stack:aws.api.minCount` is 1: expected at least 2 in production, so a zone failure leaves a running task.",
+            ]);
+            expect(problems(withAws(STAGING, { api: { targetCpuPercent: 95 } }))).to.deep.equal([
+                "`service-stack:aws.api.targetCpuPercent` is 95: expected an integer from 10 to 90.",
+            ]);
+        });
+
+        it("a log retention CloudWatch does not offer, or outside the policy's bounds", () => {
+            expect(problems(withAws(STAGING, { logRetentionDays: 45 }))).to.deep.equal([
+                "`service-stack:aws.logRetentionDays` is 45: expected one of CloudWatch's retention periods 14, 30, 60, 90, 120, 150, 180, 365, 400.",
+            ]);
+            expect(problems(withAws(STAGING, { logRetentionDays: 7 }))).to.deep.equal([
+                "`service-stack:aws.logRetentionDays` is 7: expected an integer from 14 to 400.",
+            ]);
+        });
+
+        it("a rate limit below what AWS WAF can count", () => {
+            expect(problems({ ...STAGING, edge: { rateLimitPerMinute: 5 } })).to.deep.equal([
+                "`service-stack:edge.rateLimitPerMinute` (5) must be at least 10 when `platform` is `aws`: AWS WAF's rate-based rules count no fewer requests.",
+            ]);
+        });
+    });
+
+    describe("isPrivateVpcCidr", () => {
+        for (const [cidr, ok] of [
+            ["10.0.0.0/16", true], ["172.31.0.0/16", true], ["192.168.0.0/16", true], ["10.40.4.0/22", true],
+            ["172.32.0.0/16", false], ["192.169.0.0/16", false], ["10.40.0.0/15", false], ["10.40.2.0/22", false], ["10.0.0.0/8", false],
+        ] as const) {
+            it(`${cidr} is ${ok ? "" : "not "}a usable VPC range`, () => expect(isPrivateVpcCidr(cidr)).to.equal(ok));
+        }
+    });
+});
