@@ -101,6 +101,12 @@ export function envEntries(container: ContainerProps): EnvEntry[] {
     return entries;
 }
 
+/** True when some of the environment cannot be read (unknown during preview, or encrypted): absence proves nothing. */
+export function envPartlyUnreadable(container: ContainerProps): boolean {
+    if (known(() => container.envs) === UNREADABLE) return true;
+    return items(() => container.envs).some((e) => e === UNREADABLE || typeof e !== "string");
+}
+
 export interface UploadFile {
     readonly file: string;
     /** Text content; undefined when none was given, UNREADABLE when unknown or encrypted. */

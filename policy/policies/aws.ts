@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { configOf, globMatches } from "../lib/config";
 import { isCredentialName, isFileReference } from "../lib/credentials";
 import { onTypes } from "../lib/docker";
-import { field, items, readable, text, UNREADABLE } from "../lib/values";
+import { field, items, known, readable, text, UNREADABLE } from "../lib/values";
 import { isRootUser } from "./containers";
 
 /** Type tokens of the AWS resources the pack checks (@pulumi/aws v7). */
@@ -109,9 +109,11 @@ export const requireRdsForceSsl: ResourceValidationPolicy = {
     validateResource: onTypes<{ family?: string; parameters?: { name: string; value: unknown }[] }>([AWS.rdsParameterGroup, AWS.rdsClusterParameterGroup], (group, args, report) => {
         const family = text(field(() => group.family));
         if (typeof family !== "string" || !/postgres/i.test(family)) args.notApplicable("not a PostgreSQL parameter group");
-        const forceSsl = readable(items(() => group.parameters)).find((p) => text(field(() => p.name)) === "rds.force_ssl");
+        const parameters = items(() => group.parameters);
+        const forceSsl = readable(parameters).find((p) => text(field(() => p.name)) === "rds.force_ssl");
         const value = forceSsl ? text(field(() => forceSsl.value)) : undefined;
-        if (value === UNREADABLE) return;
+        // An unknown list (or element) may hold the setting: nothing can be called missing during preview.
+        if (value === UNREADABLE || (!forceSsl && (known(() => group.parameters) === UNREADABLE || parameters.includes(UNREADABLE)))) return;
         if (value !== "1") report(`\`rds.force_ssl\` is ${value ?? "not set"}; it must be 1.`);
     }),
 };

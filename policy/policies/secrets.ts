@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, globMatches } from "../lib/config";
 import { credentialLikeReason, DEFAULT_CREDENTIAL_NAME_TOKENS, DEFAULT_ENTROPY, isCredentialName, isFileReference } from "../lib/credentials";
-import { ContainerProps, containerName, envEntries, onContainers, onTypes, uploadFiles } from "../lib/docker";
+import { ContainerProps, containerName, envEntries, envPartlyUnreadable, onContainers, onTypes, uploadFiles } from "../lib/docker";
 import { field, items, readable, text, UNREADABLE } from "../lib/values";
 
 export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
@@ -126,8 +126,9 @@ export const requireGrafanaAdminPasswordFile: ResourceValidationPolicy = {
         if (!isGrafana) return;
         if (env.some((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD")) report("GF_SECURITY_ADMIN_PASSWORD is set: the admin password sits in the environment.");
         const file = env.find((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD__FILE");
-        if (!file) report("GF_SECURITY_ADMIN_PASSWORD__FILE is not set: Grafana starts with the default admin/admin.");
-        else if (typeof file.value === "string" && !file.value.startsWith("/")) report(`GF_SECURITY_ADMIN_PASSWORD__FILE is "${file.value}", not an absolute file path.`);
+        if (!file) {
+            if (!envPartlyUnreadable(c)) report("GF_SECURITY_ADMIN_PASSWORD__FILE is not set: Grafana starts with the default admin/admin.");
+        } else if (typeof file.value === "string" && !file.value.startsWith("/")) report(`GF_SECURITY_ADMIN_PASSWORD__FILE is "${file.value}", not an absolute file path.`);
     }),
 };
 

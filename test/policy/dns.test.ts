@@ -21,7 +21,7 @@ specifyStackPolicy(requireDnsRecordsForPublicHostnames, [edge, ...records], [
     { when: "records name hosts with a trailing dot", input: [edge, record("api.staging.example.com."), record("grafana.staging.example.com.")] },
     { when: "the zone does not match the edge's hostnames", input: [edge, ...records], config: { zone: "example.org" }, violations: [/serves no hostname in the zone example.org/] },
     { when: "no zone is configured (local stack)", input: [edge], config: { zone: "" }, notApplicable: /no DNS zone/ },
-    { when: "a record's name is unknown during preview and another is missing", input: [edge, record(UNKNOWN.string), records[1]!], violations: [/api.staging.example.com has no Route53 record/] },
+    { when: "a record's name is unknown during preview (it may be the one that seems missing)", input: [edge, record(UNKNOWN.string), records[1]!] },
 ], { zone: "example.com" });
 
 specifyResourcePolicy(limitDnsRecordTtl, record("api.staging.example.com"), [

@@ -95,4 +95,5 @@ specifyResourcePolicy(requireGrafanaAdminPasswordFile, grafana, [
     { when: "the password file is not an absolute path", input: changed(grafana, (i) => { i.envs[1] = "GF_SECURITY_ADMIN_PASSWORD__FILE=admin-password"; }), violations: [/not an absolute file path/] },
     { when: "a Grafana container is recognised by its GF_ variables alone", input: changed(grafana, (i) => { i.name = "dashboards"; i.envs = ["GF_SERVER_PROTOCOL=https"]; }), violations: [/default admin\/admin/] },
     { when: "the container is not Grafana", input: base },
+    { when: "one of Grafana's variables is unknown during preview (the file setting may be it)", input: changed(grafana, (i) => { i.envs = ["GF_SECURITY_ADMIN_USER=admin", UNKNOWN.string]; }) },
 ]);

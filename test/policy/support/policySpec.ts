@@ -20,6 +20,9 @@ export interface PolicyCase<R> {
 /** Passing and failing fixtures seen per policy, for the coverage test. */
 export const FIXTURE_COVERAGE = new Map<string, { passes: number; fails: number }>();
 
+/** Each policy's compliant fixture and parameters, for tests that vary every input (e.g. unknown values). */
+export const COMPLIANT_FIXTURES = new Map<string, { resources: readonly StackResource[]; config: Record<string, unknown> }>();
+
 function count(policy: string, passes: boolean): void {
     const entry = FIXTURE_COVERAGE.get(policy) ?? { passes: 0, fails: 0 };
     if (passes) entry.passes++;
@@ -55,6 +58,7 @@ function title(c: PolicyCase<unknown>): string {
 
 /** Specifies a resource policy: the compliant fixture passes; each case changes one thing and states the outcome. */
 export function specifyResourcePolicy(policy: ResourceValidationPolicy, compliant: StackResource, cases: readonly PolicyCase<StackResource>[], config: Record<string, unknown> = {}): void {
+    COMPLIANT_FIXTURES.set(policy.name, { resources: [compliant], config });
     describe(`policy ${policy.name}`, () => {
         it("passes the compliant fixture", async () => {
             assertOutcome(await checkResource(policy, compliant, config), {});
@@ -72,6 +76,7 @@ export function specifyResourcePolicy(policy: ResourceValidationPolicy, complian
 
 /** Specifies a stack policy the same way, over a list of resources. */
 export function specifyStackPolicy(policy: StackValidationPolicy, compliant: readonly StackResource[], cases: readonly PolicyCase<readonly StackResource[]>[], config: Record<string, unknown> = {}): void {
+    COMPLIANT_FIXTURES.set(policy.name, { resources: compliant, config });
     describe(`policy ${policy.name}`, () => {
         it("passes the compliant fixture", async () => {
             assertOutcome(await checkStack(policy, compliant, config), {});
