@@ -96,22 +96,48 @@ export const BASIC_AUTH_USERS = { prometheus: "prometheus", alertmanager: "alert
 /** The database role postgres_exporter connects as (member of pg_monitor). */
 export const POSTGRES_EXPORTER_USER = "postgres_exporter";
 
+/** Exporters that run as sidecars of the Prometheus task on AWS, reached by that task's name. */
+export const PROMETHEUS_TASK_SIDECARS = ["postgresExporter", "redisExporter", "blackboxExporter"] as const;
+
+/**
+ * Workloads the AWS platform does not run: Fargate has no host to mount (node_exporter, cAdvisor; Container
+ * Insights measures the tasks) and the load balancer replaces the edge. They keep their Docker aliases.
+ */
+export const NOT_ON_AWS = ["nodeExporter", "cadvisor", "edge"] as const;
+
+/** The Cloud Map private DNS namespace the AWS platform registers services in, e.g. `service-stack-production.internal`. */
+export function serviceNamespace(settings: StackSettings): string {
+    return `${settings.namePrefix}.internal`;
+}
+
+/**
+ * The name a workload is reached by: its Docker network alias, or on AWS its name in the Cloud Map namespace
+ * (`prometheus.<namespace>`); sidecars share the Prometheus task's name, and PostgreSQL and Redis are CNAMEs there
+ * for the RDS and ElastiCache endpoints.
+ */
+function aliasOn(settings: StackSettings, workload: WorkloadName, dockerAlias: string): string {
+    if (settings.platform !== "aws" || (NOT_ON_AWS as readonly string[]).includes(workload)) return dockerAlias;
+    const task = (PROMETHEUS_TASK_SIDECARS as readonly string[]).includes(workload) ? "prometheus" : dockerAlias;
+    return `${task}.${serviceNamespace(settings)}`;
+}
+
 /** Every workload's alias, port, user and TLS paths. */
 export function workloadSpecs(settings: StackSettings): Readonly<Record<WorkloadName, WorkloadSpec>> {
+    const alias = (workload: WorkloadName, dockerAlias: string) => aliasOn(settings, workload, dockerAlias);
     return {
-        postgres: { alias: "postgres", port: 5432, user: "999:999", tls: tlsIn("/etc/postgresql/tls") },
-        redis: { alias: "redis", port: 6379, user: "999:999", tls: tlsIn("/usr/local/etc/redis/tls") },
-        api: { alias: "api", port: settings.api.port, user: settings.api.user, tls: tlsIn("/etc/api/tls") },
-        prometheus: { alias: "prometheus", port: 9090, user: "65534:65534", tls: tlsIn("/etc/prometheus/tls") },
-        grafana: { alias: "grafana", port: 3000, user: "472:0", tls: tlsIn("/etc/grafana/tls") },
-        alertmanager: { alias: "alertmanager", port: 9093, user: "65534:65534", tls: tlsIn("/etc/alertmanager/tls") },
-        jaeger: { alias: "jaeger", port: JAEGER_PORTS.ui, user: "10001:10001", tls: tlsIn("/etc/jaeger/tls") },
-        postgresExporter: { alias: "postgres-exporter", port: 9187, user: "65534:65534", tls: tlsIn("/etc/postgres_exporter/tls") },
-        redisExporter: { alias: "redis-exporter", port: 9121, user: "59000:59000", tls: tlsIn("/etc/redis_exporter/tls") },
+        postgres: { alias: alias("postgres", "postgres"), port: 5432, user: "999:999", tls: tlsIn("/etc/postgresql/tls") },
+        redis: { alias: alias("redis", "redis"), port: 6379, user: "999:999", tls: tlsIn("/usr/local/etc/redis/tls") },
+        api: { alias: alias("api", "api"), port: settings.api.port, user: settings.api.user, tls: tlsIn("/etc/api/tls") },
+        prometheus: { alias: alias("prometheus", "prometheus"), port: 9090, user: "65534:65534", tls: tlsIn("/etc/prometheus/tls") },
+        grafana: { alias: alias("grafana", "grafana"), port: 3000, user: "472:0", tls: tlsIn("/etc/grafana/tls") },
+        alertmanager: { alias: alias("alertmanager", "alertmanager"), port: 9093, user: "65534:65534", tls: tlsIn("/etc/alertmanager/tls") },
+        jaeger: { alias: alias("jaeger", "jaeger"), port: JAEGER_PORTS.ui, user: "10001:10001", tls: tlsIn("/etc/jaeger/tls") },
+        postgresExporter: { alias: alias("postgresExporter", "postgres-exporter"), port: 9187, user: "65534:65534", tls: tlsIn("/etc/postgres_exporter/tls") },
+        redisExporter: { alias: alias("redisExporter", "redis-exporter"), port: 9121, user: "59000:59000", tls: tlsIn("/etc/redis_exporter/tls") },
         // Host and container metrics need read-only host mounts: explicit, named exemptions in the policy config.
         nodeExporter: { alias: "node-exporter", port: 9100, user: "65534:65534", tls: tlsIn("/etc/node_exporter/tls") },
         cadvisor: { alias: "cadvisor", port: 8080, user: "0:0", tls: tlsIn("/etc/cadvisor/tls") },
-        blackboxExporter: { alias: "blackbox-exporter", port: 9115, user: "65534:65534", tls: tlsIn("/etc/blackbox_exporter/tls") },
+        blackboxExporter: { alias: alias("blackboxExporter", "blackbox-exporter"), port: 9115, user: "65534:65534", tls: tlsIn("/etc/blackbox_exporter/tls") },
         // Caddy's image keeps ACME state in root-owned /data; it runs as root with every capability dropped
         // (an explicit, named exemption in the policy config).
         edge: { alias: "edge", port: EDGE_CONTAINER_PORTS.https, user: "0:0", tls: tlsIn("/etc/caddy/tls") },
