@@ -1,0 +1,213 @@
+import { fargateSize, FargateSize } from "./fargateSize";
+import { InitFile, renderInitScript, secretEnvName } from "./initScript";
+
+/** Where a container's file comes from, before the init container's environment names are assigned. */
+export type TaskFileSource =
+    | { readonly kind: "object"; readonly key: string; readonly versionId: string }
+    /** Secrets Manager ARN (optionally `arn:json-key::` for one key of a JSON secret). */
+    | { readonly kind: "secret"; readonly valueFrom: string }
+    | { readonly kind: "download"; readonly urls: readonly string[] };
+
+/** A file a container reads at a catalogue path. */
+export interface TaskFile {
+    readonly path: string;
+    readonly source: TaskFileSource;
+}
+
+/** One container of a task, with resolved (plain) values. */
+export interface ContainerPlan {
+    readonly name: string;
+    readonly image: string;
+    /** Numeric `uid:gid`; the init container writing this container's files runs as the same user. */
+    readonly user: string;
+    /** CPU units (1024 = one vCPU). */
+    readonly cpu: number;
+    /** Hard memory limit in MiB. */
+    readonly memoryMiB: number;
+    /** False for one-shot containers (database role set-up). Defaults to true. */
+    readonly essential?: boolean;
+    readonly command?: readonly string[];
+    /** Plain, non-secret environment. */
+    readonly environment?: Readonly<Record<string, string>>;
+    /** Environment from Secrets Manager (ECS `secrets`): name -> valueFrom. Only for one-shot clients such as psql. */
+    readonly secrets?: Readonly<Record<string, string>>;
+    readonly ports?: readonly number[];
+    /** Healthcheck in Docker's form (`["CMD", ...]`). */
+    readonly healthCheck?: readonly string[];
+    readonly startPeriodSeconds?: number;
+    readonly files: readonly TaskFile[];
+    /** Persistent volumes (EFS) mounted read-write. */
+    readonly stateMounts?: readonly { readonly volume: string; readonly path: string }[];
+    /** Containers of the task that must exit successfully before this one starts. */
+    readonly after?: readonly string[];
+}
+
+/** A task's containers plus what they share. */
+export interface TaskPlan {
+    readonly region: string;
+    readonly logGroup: string;
+    /** Name of the config bucket the init containers read from. */
+    readonly configBucket: string;
+    /** Image of the init containers (the AWS CLI, pinned). */
+    readonly initImage: string;
+    /** Content hash of the task's configuration and secret versions; set as `CONFIG_SHA256` on the init containers. */
+    readonly configHash: string;
+    readonly containers: readonly ContainerPlan[];
+}
+
+/** An ECS container definition, in the JSON field names of the ECS API (the subset we set). */
+export interface EcsContainerDefinition {
+    readonly name: string;
+    readonly image: string;
+    readonly essential: boolean;
+    readonly user: string;
+    readonly readonlyRootFilesystem: true;
+    readonly cpu: number;
+    readonly memory: number;
+    readonly entryPoint?: string[];
+    readonly command?: string[];
+    readonly environment: { name: string; value: string }[];
+    readonly secrets: { name: string; valueFrom: string }[];
+    readonly portMappings: { containerPort: number; protocol: "tcp" }[];
+    readonly mountPoints: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
+    readonly dependsOn?: { containerName: string; condition: "SUCCESS" }[];
+    readonly healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+    readonly linuxParameters: { initProcessEnabled: boolean; capabilities: { drop: string[] } };
+    readonly logConfiguration: { logDriver: "awslogs"; options: Record<string, string> };
+}
+
+export interface TaskLayout {
+    readonly containerDefinitions: EcsContainerDefinition[];
+    /** Task-local (bind) volumes the init containers fill: one per directory a container reads files from. */
+    readonly configVolumes: string[];
+    readonly size: FargateSize;
+}
+
+/** Where init containers mount the config volumes they fill. */
+export const INIT_MOUNT_ROOT = "/out";
+const INIT_CPU = 64;
+const INIT_MEMORY_MIB = 128;
+
+function dirname(path: string): string {
+    return path.slice(0, path.lastIndexOf("/")) || "/";
+}
+
+/**
+ * The directories a container's files are mounted at: the directory of each file, collapsed to the topmost one
+ * (a file's directory inside another file's directory is covered by it). Mounting only directories we write files
+ * into keeps what the image ships elsewhere (e.g. /etc/grafana/grafana.ini) visible.
+ */
+export function mountRoots(paths: readonly string[]): string[] {
+    const dirs = [...new Set(paths.map(dirname))].sort();
+    return dirs.filter((d) => !dirs.some((other) => other !== d && d.startsWith(`${other}/`)));
+}
+
+/** A volume's name: the container's name and the directory, e.g. `prometheus-etc-prometheus`. */
+export function volumeName(container: string, root: string): string {
+    return `${container}-${root.replace(/^\/+/, "").replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}`;
+}
+
+function logConfiguration(plan: TaskPlan, container: string): EcsContainerDefinition["logConfiguration"] {
+    return {
+        logDriver: "awslogs",
+        // Non-blocking: a CloudWatch hiccup must not stall the process writing to stdout.
+        options: { "awslogs-group": plan.logGroup, "awslogs-region": plan.region, "awslogs-stream-prefix": container, mode: "non-blocking", "max-buffer-size": "4m" },
+    };
+}
+
+function env(values: Readonly<Record<string, string>>): { name: string; value: string }[] {
+    return Object.entries(values).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
+}
+
+/**
+ * The container definitions of a Fargate task: each container plus, per distinct user, one init container (the
+ * AWS CLI) that writes the files of that user's containers into task-local volumes, which the containers mount
+ * read-only and wait for (`dependsOn` SUCCESS). Credentials reach the init containers only through ECS `secrets`
+ * and land in files of mode 0400; no container's `environment` carries one. Every container runs as its non-root
+ * user on a read-only root filesystem with every capability dropped, and logs to the task's log group.
+ */
+export function taskLayout(plan: TaskPlan): TaskLayout {
+    const names = new Set<string>();
+    for (const c of plan.containers) {
+        if (names.has(c.name)) throw new Error(`taskLayout: two containers are named "${c.name}".`);
+        names.add(c.name);
+        if (/^0(:|$)/.test(c.user) || !/^\d+(:\d+)?$/.test(c.user)) throw new Error(`taskLayout: container "${c.name}" has user "${c.user}": expected a numeric, non-root uid[:gid].`);
+        for (const f of c.files) if (!f.path.startsWith("/")) throw new Error(`taskLayout: container "${c.name}" has a relative file path "${f.path}".`);
+    }
+
+    const users = [...new Set(plan.containers.filter((c) => c.files.length > 0).map((c) => c.user))];
+    const initName = (user: string) => (users.length === 1 ? "config-init" : `config-init-${user.split(":")[0]}`);
+    const volumesOf = new Map(plan.containers.map((c) => [c.name, mountRoots(c.files.map((f) => f.path)).map((root) => ({ root, volume: volumeName(c.name, root) }))]));
+
+    const inits: EcsContainerDefinition[] = users.map((user) => {
+        const consumers = plan.containers.filter((c) => c.user === user && c.files.length > 0);
+        const files: InitFile[] = [];
+        const secrets: { name: string; valueFrom: string }[] = [];
+        for (const c of consumers) {
+            const volumes = volumesOf.get(c.name) ?? [];
+            for (const f of c.files) {
+                const { root, volume } = volumes.find((v) => f.path.startsWith(`${v.root}/`))!;
+                const target = `${INIT_MOUNT_ROOT}/${volume}${f.path.slice(root.length)}`;
+                if (f.source.kind === "secret") {
+                    const name = secretEnvName(`${c.name}${f.path}`);
+                    secrets.push({ name, valueFrom: f.source.valueFrom });
+                    files.push({ target, source: { kind: "secret", env: name } });
+                } else {
+                    files.push({ target, source: f.source });
+                }
+            }
+        }
+        const mounts = consumers.flatMap((c) => (volumesOf.get(c.name) ?? []).map((v) => ({ sourceVolume: v.volume, containerPath: `${INIT_MOUNT_ROOT}/${v.volume}`, readOnly: false })));
+        const name = initName(user);
+        return {
+            name,
+            image: plan.initImage,
+            essential: false,
+            user,
+            readonlyRootFilesystem: true,
+            cpu: INIT_CPU,
+            memory: INIT_MEMORY_MIB,
+            entryPoint: ["/bin/sh", "-c"],
+            command: [renderInitScript(files)],
+            environment: env({ AWS_REGION: plan.region, CONFIG_BUCKET: plan.configBucket, CONFIG_SHA256: plan.configHash }),
+            secrets: secrets.sort((a, b) => a.name.localeCompare(b.name)),
+            portMappings: [],
+            mountPoints: mounts,
+            linuxParameters: { initProcessEnabled: false, capabilities: { drop: ["ALL"] } },
+            logConfiguration: logConfiguration(plan, name),
+        };
+    });
+
+    const mains: EcsContainerDefinition[] = plan.containers.map((c) => {
+        const waitFor = [...(c.files.length > 0 ? [initName(c.user)] : []), ...(c.after ?? [])];
+        for (const other of c.after ?? []) if (!names.has(other)) throw new Error(`taskLayout: container "${c.name}" waits for unknown container "${other}".`);
+        return {
+            name: c.name,
+            image: c.image,
+            essential: c.essential ?? true,
+            user: c.user,
+            readonlyRootFilesystem: true,
+            cpu: c.cpu,
+            memory: c.memoryMiB,
+            ...(c.command ? { command: [...c.command] } : {}),
+            environment: env(c.environment ?? {}),
+            secrets: Object.entries(c.secrets ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, valueFrom]) => ({ name, valueFrom })),
+            portMappings: (c.ports ?? []).map((containerPort) => ({ containerPort, protocol: "tcp" as const })),
+            mountPoints: [
+                ...(volumesOf.get(c.name) ?? []).map((v) => ({ sourceVolume: v.volume, containerPath: v.root, readOnly: true })),
+                ...(c.stateMounts ?? []).map((m) => ({ sourceVolume: m.volume, containerPath: m.path, readOnly: false })),
+            ],
+            ...(waitFor.length > 0 ? { dependsOn: waitFor.map((containerName) => ({ containerName, condition: "SUCCESS" as const })) } : {}),
+            ...(c.healthCheck ? { healthCheck: { command: [...c.healthCheck], interval: 15, timeout: 5, retries: 5, startPeriod: c.startPeriodSeconds ?? 30 } } : {}),
+            linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } },
+            logConfiguration: logConfiguration(plan, c.name),
+        };
+    });
+
+    const all = [...inits, ...mains];
+    return {
+        containerDefinitions: all,
+        configVolumes: [...volumesOf.values()].flat().map((v) => v.volume),
+        size: fargateSize(all.reduce((sum, c) => sum + c.cpu, 0), all.reduce((sum, c) => sum + c.memory, 0)),
+    };
+}

@@ -1,0 +1,87 @@
+/**
+ * IAM and resource policy documents, built as plain objects and serialised with JSON.stringify (no invokes). Pure:
+ * ARNs and names come in resolved.
+ */
+
+export interface PolicyStatement {
+    readonly Sid?: string;
+    readonly Effect: "Allow" | "Deny";
+    readonly Principal?: "*" | Readonly<Record<string, string | readonly string[]>>;
+    readonly Action: string | readonly string[];
+    /** Absent in trust policies. */
+    readonly Resource?: string | readonly string[];
+    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/** Where the stack's ARNs live. */
+export interface AccountContext {
+    readonly partition: string;
+    readonly accountId: string;
+    readonly region: string;
+}
+
+/** A policy document (version 2012-10-17) as JSON text. */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** A role trust policy for an AWS service, limited to this account's requests where the service passes it on. */
+export function assumeRolePolicy(service: string, account?: AccountContext): string {
+    return policyDocument([{
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        // Confused-deputy guard: the service may assume the role only on this account's behalf.
+        ...(account ? { Condition: { StringEquals: { "aws:SourceAccount": account.accountId } } } : {}),
+    }]);
+}
+
+/**
+ * The stack key's policy: the account administers it through IAM (so roles get key use from their own policies),
+ * and CloudWatch Logs may use it for this account's log groups in this region (log groups cannot use a key
+ * through IAM alone).
+ */
+export function kmsKeyPolicy(account: AccountContext): string {
+    const { partition, accountId, region } = account;
+    return policyDocument([
+        {
+            Sid: "AccountAdministersThroughIam",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+        },
+        {
+            Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+            Effect: "Allow",
+            Principal: { Service: `logs.${region}.amazonaws.com` },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` } },
+        },
+    ]);
+}
+
+/** Denies every request to the bucket and its objects that does not use TLS. */
+export function denyInsecureTransport(bucketArn: string): PolicyStatement {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
+/**
+ * Lets Elastic Load Balancing write access logs under `prefix`: the regional ELB account (regions opened before
+ * August 2022) and the log-delivery service principal (newer regions) both, so one policy works in every region.
+ */
+export function albAccessLogStatements(bucketArn: string, prefix: string, elbAccountArn: string, account: AccountContext): PolicyStatement[] {
+    const objects = `${bucketArn}/${prefix}/AWSLogs/${account.accountId}/*`;
+    return [
+        { Sid: "RegionalElbAccountWritesAccessLogs", Effect: "Allow", Principal: { AWS: elbAccountArn }, Action: "s3:PutObject", Resource: objects },
+        { Sid: "ElbLogDeliveryWritesAccessLogs", Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: objects },
+    ];
+}
