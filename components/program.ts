@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AwsStack } from "./aws/AwsStack";
 import { DockerStack } from "./docker/DockerStack";
 import { readSettings } from "./settings/readSettings";
 import type { PublicEndpoint, StackSettings } from "./settings/types";
@@ -10,15 +11,14 @@ export interface StackOutputs {
     readonly caCertificate: pulumi.Output<string>;
     /** Secret. */
     readonly connection: pulumi.Output<object>;
-    readonly stack: DockerStack;
+    readonly stack: DockerStack | AwsStack;
 }
 
 /** Reads and validates the stack's configuration, then declares the stack on its platform. */
 export function createStack(): StackOutputs {
     const { settings, secrets } = readSettings();
-    if (settings.platform !== "docker") {
-        throw new Error(`\`${settings.project}:platform\` "${settings.platform}" is not available in this version; use "docker".`);
-    }
-    const stack = new DockerStack(settings.namePrefix, { settings, secrets });
+    const stack = settings.platform === "aws"
+        ? new AwsStack(settings.namePrefix, { settings, secrets })
+        : new DockerStack(settings.namePrefix, { settings, secrets });
     return { settings, publicUrls: stack.publicUrls, caCertificate: stack.caCertPem, connection: stack.connection, stack };
 }

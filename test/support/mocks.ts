@@ -55,7 +55,78 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
         case "docker:index/remoteImage:RemoteImage":
             return { imageId: `sha256:${digest(String(inputs.name))}`, repoDigest: `${String(inputs.name)}@sha256:${digest(String(inputs.name))}` };
         default:
-            return {};
+            return type.startsWith("aws:") ? awsComputedState(type, name, inputs) : {};
+    }
+}
+
+/** The account, region and partition the AWS mocks answer with. */
+export const MOCK_AWS = { accountId: "123456789012", region: "eu-west-1", partition: "aws", zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d", "eu-west-1e", "eu-west-1f"] } as const;
+
+function arn(service: string, resource: string, regional = true): string {
+    return `arn:aws:${service}:${regional ? MOCK_AWS.region : ""}:${MOCK_AWS.accountId}:${resource}`;
+}
+
+/** Outputs the AWS provider computes, faked deterministically from the inputs (ids, ARNs, endpoints, versions). */
+function awsComputedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const short = digest(name).slice(0, 12);
+    switch (type) {
+        case "aws:s3/bucket:Bucket": {
+            // The mock id is `<name>-id`; a real bucket's id is its name.
+            const bucket = String(inputs.bucket ?? `${name}-id`);
+            return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${MOCK_AWS.region}.amazonaws.com` };
+        }
+        case "aws:s3/bucketObjectv2:BucketObjectv2":
+            // S3 gives each upload a new version; the same content gets the same fake version here.
+            return { versionId: digest(JSON.stringify(inputs.content ?? "")).slice(0, 32), arn: `arn:aws:s3:::${String(inputs.bucket)}/${String(inputs.key)}` };
+        case "aws:secretsmanager/secret:Secret":
+            return { arn: arn("secretsmanager", `secret:${String(inputs.name ?? name)}-${short.slice(0, 6)}`) };
+        case "aws:secretsmanager/secretVersion:SecretVersion":
+            return { versionId: digest(JSON.stringify(inputs.secretString ?? "")).slice(0, 36), arn: String(inputs.secretId) };
+        case "aws:kms/key:Key":
+            return { arn: arn("kms", `key/${name}`), keyId: name };
+        case "aws:rds/instance:Instance": {
+            const address = `${String(inputs.identifier ?? name)}.c${short}.${MOCK_AWS.region}.rds.amazonaws.com`;
+            return {
+                address,
+                endpoint: `${address}:${String(inputs.port ?? 5432)}`,
+                arn: arn("rds", `db:${String(inputs.identifier ?? name)}`),
+                masterUserSecrets: inputs.manageMasterUserPassword ? [{ secretArn: arn("secretsmanager", `secret:rds!db-${short}-AbCdEf`), kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }] : [],
+            };
+        }
+        case "aws:elasticache/replicationGroup:ReplicationGroup":
+            return { primaryEndpointAddress: `master.${String(inputs.replicationGroupId ?? name)}.${short.slice(0, 6)}.euw1.cache.amazonaws.com`, arn: arn("elasticache", `replicationgroup:${String(inputs.replicationGroupId ?? name)}`) };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return { arn: arn("elasticloadbalancing", `loadbalancer/app/${name}/${short}`), arnSuffix: `app/${name}/${short}`, dnsName: `${name}-${short}.${MOCK_AWS.region}.elb.amazonaws.com`, zoneId: "Z32O12XQLNTSW2" };
+        case "aws:lb/targetGroup:TargetGroup":
+            return { arn: arn("elasticloadbalancing", `targetgroup/${name}/${short}`), arnSuffix: `targetgroup/${name}/${short}` };
+        case "aws:acm/certificate:Certificate": {
+            const names = [String(inputs.domainName), ...((inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
+            return {
+                arn: arn("acm", `certificate/${short}`),
+                domainValidationOptions: names.map((domainName) => ({
+                    domainName,
+                    resourceRecordName: `_${digest(domainName).slice(0, 16)}.${domainName}.`,
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: `_${digest(domainName).slice(16, 32)}.acm-validations.aws.`,
+                })),
+            };
+        }
+        case "aws:route53/record:Record":
+            return { fqdn: String(inputs.name).replace(/\.$/, "") };
+        case "aws:ecs/taskDefinition:TaskDefinition": {
+            // A new revision whenever the definition changes, as ECS registers one.
+            const revision = parseInt(digest(JSON.stringify(inputs)).slice(0, 6), 16);
+            const family = String(inputs.family ?? name);
+            return { arn: arn("ecs", `task-definition/${family}:${revision}`), arnWithoutRevision: arn("ecs", `task-definition/${family}`), revision };
+        }
+        case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+            return { arn: arn("servicediscovery", `namespace/ns-${short}`), hostedZone: `Z0PRIVATE${short.toUpperCase()}` };
+        case "aws:iam/role:Role":
+            return { arn: arn("iam", `role/${name}`, false), name };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { arn: arn("logs", `log-group:${String(inputs.name ?? name)}`) };
+        default:
+            return { arn: arn(type.split(":")[1]!.split("/")[0]!, `${type.split(":").pop()}/${name}`) };
     }
 }
 
@@ -73,6 +144,16 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.calls.push({ token: args.token, inputs: args.inputs });
         if (args.token === "aws:route53/getZone:getZone") {
             return { zoneId: "Z0123456789EXAMPLE", name: args.inputs.name, id: "Z0123456789EXAMPLE" };
+        }
+        switch (args.token) {
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return { names: [...MOCK_AWS.zones], zoneIds: MOCK_AWS.zones.map((_, i) => `euw1-az${i + 1}`), id: MOCK_AWS.region };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId: MOCK_AWS.accountId, arn: `arn:aws:iam::${MOCK_AWS.accountId}:user/deployer`, userId: "AIDAMOCK", id: MOCK_AWS.accountId };
+            case "aws:index/getPartition:getPartition":
+                return { partition: MOCK_AWS.partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: MOCK_AWS.partition };
+            case "aws:elb/getServiceAccount:getServiceAccount":
+                return { arn: "arn:aws:iam::156460612806:root", id: "156460612806" };
         }
         throw new Error(`unexpected invoke ${args.token}`);
     }

@@ -1,0 +1,171 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { renderApiStandInConfig } from "../render/apiStandIn";
+import { RDS_ROLE_PASSWORD_ENV, renderRdsRolesSql } from "../render/rdsRoles";
+import { API_STAND_IN_CONFIG } from "../settings/buildSettings";
+import { JAEGER_PORTS, SECRET_FILES, workloadSpecs } from "../services/catalogue";
+import type { StackSettings } from "../settings/types";
+import { clusterName } from "./Cluster";
+import { AWS_TRUST_BUNDLE, awsTrustBundlePath, awsTrustBundleUrls } from "./context";
+import { FargateService, ServiceContainer, ServiceFile } from "./FargateService";
+import { RDS_ADMIN_USER } from "./Postgres";
+import { AwsServiceArgs, awsTrustFile, tlsFiles } from "./services";
+
+/** Where the one-shot role set-up container finds its script and the certificates that verify RDS. */
+export const DB_ROLES_SCRIPT = "/etc/db-roles/roles.sql";
+const DB_ROLES_TRUST_BUNDLE = `/etc/db-roles/${AWS_TRUST_BUNDLE}`;
+/** The postgres image's own unprivileged user, which psql runs as. */
+const POSTGRES_IMAGE_USER = "999:999";
+
+/**
+ * The API's environment on AWS: the same variables as on Docker, with the database and cache at the endpoints their
+ * AWS certificates name, verified against the AWS trust bundle. Every credential is a `*_FILE` path. Exported for tests.
+ */
+export function apiEnvironment(settings: StackSettings, endpoints: { postgres: string; redis: string }): Record<string, string> {
+    const specs = workloadSpecs(settings);
+    const spec = specs.api;
+    const trust = awsTrustBundlePath(spec);
+    return {
+        ...settings.api.env,
+        ENVIRONMENT: settings.environment,
+        PORT: String(settings.api.port),
+        // The load balancer's WAF enforces the same budget per client IP; the API may enforce it too.
+        RATE_LIMIT_PER_MINUTE: String(settings.edge.rateLimitPerMinute),
+        TLS_CERT_FILE: spec.tls.cert,
+        TLS_KEY_FILE: spec.tls.key,
+        DATABASE_HOST: endpoints.postgres,
+        DATABASE_PORT: String(specs.postgres.port),
+        DATABASE_NAME: settings.postgres.database,
+        DATABASE_USER: settings.postgres.appUser,
+        DATABASE_PASSWORD_FILE: SECRET_FILES.postgresAppPassword,
+        DATABASE_SSLMODE: "verify-full",
+        DATABASE_SSLROOTCERT: trust,
+        REDIS_URL: `rediss://${endpoints.redis}:${specs.redis.port}/0`,
+        REDIS_PASSWORD_FILE: SECRET_FILES.redisPassword,
+        REDIS_CA_FILE: trust,
+        JWT_SIGNING_KEY_FILE: SECRET_FILES.apiSigningKey,
+        METRICS_TOKEN_FILE: SECRET_FILES.apiMetricsToken,
+        OTEL_SERVICE_NAME: "api",
+        OTEL_EXPORTER_OTLP_ENDPOINT: `https://${specs.jaeger.alias}:${JAEGER_PORTS.otlpGrpc}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+        OTEL_EXPORTER_OTLP_CERTIFICATE: spec.tls.ca,
+        ...(settings.api.standIn ? { XDG_DATA_HOME: "/tmp/caddy-data", XDG_CONFIG_HOME: "/tmp/caddy-config" } : {}),
+    };
+}
+
+/**
+ * The team's API on Fargate behind the load balancer, scaled between `aws.api.minCount` and `maxCount` on CPU and on
+ * requests per task. Before it starts, a one-shot psql container sets up the database roles (RDS runs no init
+ * script), reading the administrator's password from the RDS-managed secret through ECS `secrets`.
+ */
+export class Api extends pulumi.ComponentResource {
+    public readonly service: FargateService;
+
+    constructor(name: string, args: AwsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("service-stack:aws:Api", name, {}, opts);
+        const { base } = args;
+        const { settings, specs } = base;
+        const spec = specs.api;
+        const { credentials } = args;
+        const region = base.aws.region;
+
+        const files: ServiceFile[] = [
+            ...tlsFiles(spec, args.certificates.api!, args.caCertPem),
+            awsTrustFile(spec, region),
+            { path: SECRET_FILES.postgresAppPassword, kind: "stored", secret: credentials["postgres-app-password"] },
+            { path: SECRET_FILES.redisPassword, kind: "stored", secret: credentials["redis-auth-token"] },
+            { path: SECRET_FILES.apiSigningKey, kind: "stored", secret: credentials["api-signing-key"] },
+            { path: SECRET_FILES.apiMetricsToken, kind: "stored", secret: credentials["api-metrics-token"] },
+            ...(settings.api.standIn ? [{ path: API_STAND_IN_CONFIG, kind: "config" as const, content: renderApiStandInConfig(settings, spec.tls) }] : []),
+        ];
+        const environment = pulumi.all([args.data.postgresAddress, args.data.redisAddress]).apply(([postgres, redis]) => apiEnvironment(settings, { postgres, redis }));
+        const api: ServiceContainer = {
+            name: "api",
+            image: settings.images.api,
+            user: spec.user,
+            limits: settings.resources.api,
+            command: settings.api.args.length > 0 ? settings.api.args : undefined,
+            environment,
+            ports: [spec.port],
+            healthCheck: settings.api.healthcheck,
+            startPeriodSeconds: 30,
+            files,
+            after: ["db-roles"],
+        };
+        const dbRoles: ServiceContainer = {
+            name: "db-roles",
+            image: settings.images.postgres,
+            user: POSTGRES_IMAGE_USER,
+            limits: { cpus: 0.125, memoryMiB: 128 },
+            essential: false,
+            command: ["psql", "--no-psqlrc", "--file", DB_ROLES_SCRIPT],
+            environment: {
+                PGHOST: args.data.postgresAddress,
+                PGPORT: String(specs.postgres.port),
+                PGDATABASE: settings.postgres.database,
+                PGUSER: RDS_ADMIN_USER,
+                PGSSLMODE: "verify-full",
+                PGSSLROOTCERT: DB_ROLES_TRUST_BUNDLE,
+                PGAPPNAME: "db-roles",
+            },
+            secrets: {
+                PGPASSWORD: args.data.adminSecretArn.apply((arn) => `${arn}:password::`),
+                [RDS_ROLE_PASSWORD_ENV.app]: credentials["postgres-app-password"].arn,
+                [RDS_ROLE_PASSWORD_ENV.exporter]: credentials["postgres-exporter-password"].arn,
+            },
+            files: [
+                { path: DB_ROLES_SCRIPT, kind: "config", content: renderRdsRolesSql(settings) },
+                { path: DB_ROLES_TRUST_BUNDLE, kind: "download", urls: awsTrustBundleUrls(region) },
+            ],
+        };
+
+        const scaling = base.aws.api;
+        this.service = new FargateService(name, {
+            base,
+            serviceName: "api",
+            ...args.runtime,
+            containers: [dbRoles, api],
+            desiredCount: scaling.desiredCount,
+            autoscaled: true,
+            loadBalancer: { targetGroupArn: args.targetGroups.api.arn, containerName: "api", containerPort: spec.port },
+        }, { parent: this });
+
+        const resourceId = pulumi.interpolate`service/${clusterName(settings)}/${this.service.service.name}`;
+        const target = new aws.appautoscaling.Target(name, {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId,
+            minCapacity: scaling.minCount,
+            maxCapacity: scaling.maxCount,
+        }, { parent: this });
+        new aws.appautoscaling.Policy(`${name}-cpu`, {
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: target.serviceNamespace,
+            scalableDimension: target.scalableDimension,
+            resourceId: target.resourceId,
+            targetTrackingScalingPolicyConfiguration: {
+                predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                targetValue: scaling.targetCpuPercent,
+                scaleInCooldown: 300,
+                scaleOutCooldown: 60,
+            },
+        }, { parent: this });
+        new aws.appautoscaling.Policy(`${name}-requests`, {
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: target.serviceNamespace,
+            scalableDimension: target.scalableDimension,
+            resourceId: target.resourceId,
+            targetTrackingScalingPolicyConfiguration: {
+                predefinedMetricSpecification: {
+                    predefinedMetricType: "ALBRequestCountPerTarget",
+                    resourceLabel: pulumi.interpolate`${args.loadBalancerArnSuffix}/${args.targetGroups.api.arnSuffix}`,
+                },
+                targetValue: scaling.targetRequestsPerTarget,
+                scaleInCooldown: 300,
+                scaleOutCooldown: 60,
+            },
+        }, { parent: this });
+
+        this.registerOutputs({ service: this.service });
+    }
+}

@@ -1,0 +1,39 @@
+import type * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackSettings } from "../settings/types";
+import { PrivateBucket } from "./PrivateBucket";
+
+export interface ConfigBucketArgs {
+    readonly settings: StackSettings;
+    readonly keyArn: pulumi.Input<string>;
+}
+
+/** Older versions of configuration objects stay this long, so a rolled-back task definition still finds its files. */
+export const CONFIG_VERSION_RETENTION_DAYS = 90;
+
+/**
+ * The bucket the rendered configuration files live in, one object per file under `<service>/<container>/<path>`:
+ * private, versioned (task definitions name object versions), KMS-encrypted, TLS-only. Tasks read only their own
+ * prefix (see FargateService's task role).
+ */
+export class ConfigBucket extends pulumi.ComponentResource {
+    public readonly bucket: aws.s3.Bucket;
+
+    constructor(name: string, args: ConfigBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("service-stack:aws:ConfigBucket", name, {}, opts);
+        const store = new PrivateBucket(name, {
+            kmsKeyArn: args.keyArn,
+            versioned: true,
+            lifecycleRules: [{
+                id: "expire-old-config-versions",
+                status: "Enabled",
+                filter: {},
+                noncurrentVersionExpiration: { noncurrentDays: CONFIG_VERSION_RETENTION_DAYS },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+            }],
+            protect: args.settings.protectStateful,
+        }, { parent: this });
+        this.bucket = store.bucket;
+        this.registerOutputs({ bucket: this.bucket });
+    }
+}

@@ -1,0 +1,268 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import type { ResourceLimits } from "../settings/types";
+import { accountContext, AWS_CLI_IMAGE, AwsBase, awsName, encryptedLogGroup, storedSecret } from "./context";
+import { ContainerPlan, TaskFile, taskLayout, TaskLayout } from "./containerDefinitions";
+import { cpuUnits } from "./fargateSize";
+import { assumeRolePolicy, policyDocument, PolicyStatement } from "./iamDocuments";
+
+/** A secret already in Secrets Manager (a shared credential): its ARN and current version. */
+export interface StoredSecretRef {
+    readonly arn: pulumi.Input<string>;
+    readonly versionId: pulumi.Input<string>;
+}
+
+/** A file a container reads, and what it holds. */
+export type ServiceFile =
+    /** Non-secret configuration, uploaded to the config bucket. */
+    | { readonly path: string; readonly kind: "config"; readonly content: pulumi.Input<string> }
+    /** A secret only this task reads (its TLS key, a web config with a bcrypt hash); stored in Secrets Manager. */
+    | { readonly path: string; readonly kind: "secret"; readonly value: pulumi.Input<string> }
+    /** A shared credential already in Secrets Manager. */
+    | { readonly path: string; readonly kind: "stored"; readonly secret: StoredSecretRef }
+    /** Public certificates fetched at start (the AWS trust bundle). */
+    | { readonly path: string; readonly kind: "download"; readonly urls: readonly string[] };
+
+/** One container of the service's task. */
+export interface ServiceContainer {
+    readonly name: string;
+    readonly image: string;
+    /** Numeric non-root `uid:gid`. */
+    readonly user: string;
+    readonly limits: ResourceLimits;
+    /** False for one-shot containers. Defaults to true. */
+    readonly essential?: boolean;
+    readonly command?: readonly string[];
+    /** Plain, non-secret environment. */
+    readonly environment?: pulumi.Input<Readonly<Record<string, pulumi.Input<string>>>>;
+    /** ECS `secrets`: variable -> Secrets Manager ARN (or `arn:key::`). Only for one-shot clients (psql). */
+    readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly ports?: readonly number[];
+    readonly healthCheck?: readonly string[];
+    readonly startPeriodSeconds?: number;
+    readonly files: readonly ServiceFile[];
+    /** EFS volumes (by name in `efs.volumes`) mounted read-write. */
+    readonly stateMounts?: readonly { readonly volume: string; readonly path: string }[];
+    /** Containers that must exit successfully first. */
+    readonly after?: readonly string[];
+}
+
+export interface FargateServiceArgs {
+    readonly base: AwsBase;
+    /** Short name: Cloud Map service name, log group and task family suffix, config bucket prefix. */
+    readonly serviceName: string;
+    readonly clusterArn: pulumi.Input<string>;
+    readonly namespaceId: pulumi.Input<string>;
+    readonly subnetIds: pulumi.Input<string>[];
+    readonly securityGroupIds: pulumi.Input<string>[];
+    readonly configBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+    readonly containers: readonly ServiceContainer[];
+    /** Tasks to run. */
+    readonly desiredCount: number;
+    /** Registers the tasks with a load balancer target group. Defaults to none. */
+    readonly loadBalancer?: { readonly targetGroupArn: pulumi.Input<string>; readonly containerName: string; readonly containerPort: number };
+    /** EFS volumes (access points) the task mounts. Defaults to none. */
+    readonly efs?: { readonly fileSystemId: pulumi.Input<string>; readonly fileSystemArn: pulumi.Input<string>; readonly volumes: readonly { readonly name: string; readonly accessPointId: pulumi.Input<string>; readonly accessPointArn: pulumi.Input<string> }[] };
+    /** Leave `desiredCount` to an autoscaler after creation. Defaults to false. */
+    readonly autoscaled?: boolean;
+}
+
+function slug(text: string): string {
+    return text.replace(/^\/+/, "").replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
+}
+
+/** The ARN of the secret a `valueFrom` names (`arn:...:secret:name` or `arn:...:secret:name:json-key::`). */
+export function secretArnOf(valueFrom: string): string {
+    const parts = valueFrom.split(":");
+    return parts.slice(0, 7).join(":");
+}
+
+/** SHA-256 over the task's files: configuration by content, secrets by version, downloads by URL. Exported for tests. */
+export function configHash(entries: readonly (readonly [string, string])[]): string {
+    const sorted = [...entries].sort(([a], [b]) => a.localeCompare(b));
+    return createHash("sha256").update(JSON.stringify(sorted)).digest("hex");
+}
+
+/**
+ * One ECS service on Fargate, generic over what it runs: the task definition (containers plus init containers that
+ * copy configuration from the config bucket and secrets from Secrets Manager into task-local volumes), its
+ * execution and task roles (each limited to this service's secrets, objects and access points), its log group,
+ * its Cloud Map name, and the service in the private subnets without public IPs, rolling back a failed deployment.
+ */
+export class FargateService extends pulumi.ComponentResource {
+    public readonly service: aws.ecs.Service;
+    public readonly taskDefinition: aws.ecs.TaskDefinition;
+    public readonly discovery: aws.servicediscovery.Service;
+    public readonly logGroup: aws.cloudwatch.LogGroup;
+    public readonly executionRole: aws.iam.Role;
+    public readonly taskRole: aws.iam.Role;
+    /** The configuration hash set as `CONFIG_SHA256` on the init containers. */
+    public readonly configHash: pulumi.Output<string>;
+
+    constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("service-stack:aws:FargateService", name, {}, opts);
+        const { base, serviceName } = args;
+        const { settings } = base;
+        if (!/^[a-z][a-z0-9-]{0,62}$/.test(serviceName)) throw new Error(`FargateService \`serviceName\` is "${serviceName}": expected a lower-case DNS label.`);
+        if (args.containers.length === 0) throw new Error("FargateService `containers` is empty: expected at least one container.");
+        if (!(Number.isInteger(args.desiredCount) && args.desiredCount >= 0)) throw new Error(`FargateService \`desiredCount\` is ${args.desiredCount}: expected a whole number.`);
+        const efsNames = new Set((args.efs?.volumes ?? []).map((v) => v.name));
+        for (const c of args.containers) {
+            for (const m of c.stateMounts ?? []) if (!efsNames.has(m.volume)) throw new Error(`FargateService container "${c.name}" mounts \`${m.volume}\`, which is not in \`efs.volumes\`.`);
+        }
+
+        this.logGroup = encryptedLogGroup(`${name}-logs`, `/ecs/${settings.namePrefix}/${serviceName}`, base, this);
+
+        const secretArns: pulumi.Input<string>[] = [];
+        const hashEntries: pulumi.Input<[string, string]>[] = [];
+        const plans = args.containers.map((c) => {
+            const files: pulumi.Input<TaskFile>[] = c.files.map((f) => {
+                const id = `${c.name}${f.path}`;
+                switch (f.kind) {
+                    case "config": {
+                        const object = new aws.s3.BucketObjectv2(`${name}-${slug(id)}`, {
+                            bucket: args.configBucket.name,
+                            key: `${serviceName}/${id.replace(/^\/+/, "")}`,
+                            content: f.content,
+                            contentType: "text/plain; charset=utf-8",
+                            serverSideEncryption: "aws:kms",
+                            kmsKeyId: base.keyArn,
+                        }, { parent: this });
+                        hashEntries.push(pulumi.output(f.content).apply((content) => [id, content] as [string, string]));
+                        return pulumi.all([object.key, object.versionId]).apply(([key, versionId]) => ({ path: f.path, source: { kind: "object" as const, key, versionId } }));
+                    }
+                    case "secret": {
+                        const { secret, version } = storedSecret(`${name}-${slug(id)}`, `${settings.namePrefix}/${serviceName}/${id.replace(/^\/+/, "")}`, f.value, base, this);
+                        secretArns.push(secret.arn);
+                        hashEntries.push(pulumi.all([version.versionId]).apply(([v]) => [id, `secret:${v}`] as [string, string]));
+                        return secret.arn.apply((valueFrom) => ({ path: f.path, source: { kind: "secret" as const, valueFrom } }));
+                    }
+                    case "stored":
+                        secretArns.push(f.secret.arn);
+                        hashEntries.push(pulumi.output(f.secret.versionId).apply((v) => [id, `secret:${v}`] as [string, string]));
+                        return pulumi.output(f.secret.arn).apply((valueFrom) => ({ path: f.path, source: { kind: "secret" as const, valueFrom } }));
+                    case "download":
+                        hashEntries.push([id, `download:${f.urls.join(" ")}`]);
+                        return { path: f.path, source: { kind: "download" as const, urls: [...f.urls] } };
+                }
+            });
+            for (const valueFrom of Object.values(c.secrets ?? {})) secretArns.push(pulumi.output(valueFrom).apply(secretArnOf));
+            return pulumi.output({
+                name: c.name,
+                image: c.image,
+                user: c.user,
+                cpu: cpuUnits(c.limits.cpus),
+                memoryMiB: c.limits.memoryMiB,
+                essential: c.essential ?? true,
+                command: c.command ? [...c.command] : undefined,
+                environment: c.environment ?? {},
+                secrets: c.secrets ?? {},
+                ports: c.ports ? [...c.ports] : undefined,
+                healthCheck: c.healthCheck ? [...c.healthCheck] : undefined,
+                startPeriodSeconds: c.startPeriodSeconds,
+                files,
+                stateMounts: c.stateMounts ? c.stateMounts.map((m) => ({ ...m })) : undefined,
+                after: c.after ? [...c.after] : undefined,
+            }).apply((p) => p as unknown as ContainerPlan);
+        });
+        this.configHash = pulumi.all(hashEntries).apply((entries) => configHash(entries));
+        const layout: pulumi.Output<TaskLayout> = pulumi.all([pulumi.all(plans), args.configBucket.name, this.logGroup.name, this.configHash]).apply(([containers, configBucket, logGroup, hash]) =>
+            taskLayout({ region: base.aws.region, logGroup, configBucket, initImage: AWS_CLI_IMAGE, configHash: hash, containers }));
+
+        const account = accountContext(base.account);
+        this.executionRole = new aws.iam.Role(`${name}-execution`, {
+            description: `${awsName(settings, serviceName)}: pull images, write logs, read this task's secrets`,
+            assumeRolePolicy: account.apply((a) => assumeRolePolicy("ecs-tasks.amazonaws.com", a)),
+        }, { parent: this });
+        new aws.iam.RolePolicy(`${name}-execution`, {
+            role: this.executionRole.id,
+            policy: pulumi.all([this.logGroup.arn, base.keyArn, pulumi.all(secretArns)]).apply(([logGroupArn, keyArn, secrets]) => policyDocument([
+                { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
+                // Private ECR repositories (the team's API image); public images need no permission.
+                { Sid: "PullFromEcr", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: "*" },
+                ...(secrets.length > 0 ? [
+                    { Sid: "ThisTasksSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...new Set(secrets)].sort() } as PolicyStatement,
+                    { Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn } as PolicyStatement,
+                ] : []),
+            ])),
+        }, { parent: this });
+
+        this.taskRole = new aws.iam.Role(`${name}-task`, {
+            description: `${awsName(settings, serviceName)}: read this service's configuration objects and mount its access points`,
+            assumeRolePolicy: account.apply((a) => assumeRolePolicy("ecs-tasks.amazonaws.com", a)),
+        }, { parent: this });
+        const efs = args.efs;
+        new aws.iam.RolePolicy(`${name}-task`, {
+            role: this.taskRole.id,
+            policy: pulumi.all([args.configBucket.arn, base.keyArn, efs?.fileSystemArn, pulumi.all((efs?.volumes ?? []).map((v) => v.accessPointArn))]).apply(([bucketArn, keyArn, fileSystemArn, accessPointArns]) => policyDocument([
+                { Sid: "ReadThisServicesConfiguration", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/${serviceName}/*` },
+                { Sid: "DecryptConfiguration", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn },
+                ...(fileSystemArn && accessPointArns.length > 0 ? [{
+                    Sid: "MountThisServicesAccessPoints",
+                    Effect: "Allow",
+                    Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                    Resource: fileSystemArn,
+                    Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPointArns } },
+                } as PolicyStatement] : []),
+            ])),
+        }, { parent: this });
+
+        this.taskDefinition = new aws.ecs.TaskDefinition(name, {
+            family: awsName(settings, serviceName),
+            requiresCompatibilities: ["FARGATE"],
+            networkMode: "awsvpc",
+            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+            cpu: layout.apply((l) => String(l.size.cpu)),
+            memory: layout.apply((l) => String(l.size.memory)),
+            executionRoleArn: this.executionRole.arn,
+            taskRoleArn: this.taskRole.arn,
+            containerDefinitions: layout.apply((l) => JSON.stringify(l.containerDefinitions)),
+            volumes: pulumi.all([layout, efs?.fileSystemId, pulumi.all((efs?.volumes ?? []).map((v) => v.accessPointId))]).apply(([l, fileSystemId, accessPointIds]) => [
+                ...l.configVolumes.map((volumeName) => ({ name: volumeName })),
+                ...(efs?.volumes ?? []).map((v, i) => ({
+                    name: v.name,
+                    efsVolumeConfiguration: { fileSystemId: fileSystemId!, transitEncryption: "ENABLED", authorizationConfig: { accessPointId: accessPointIds[i]!, iam: "ENABLED" } },
+                })),
+            ]),
+        }, { parent: this });
+
+        this.discovery = new aws.servicediscovery.Service(name, {
+            name: serviceName,
+            dnsConfig: { namespaceId: args.namespaceId, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
+            description: `${awsName(settings, serviceName)} tasks`,
+        }, { parent: this });
+
+        // Services with state on EFS run one task at a time: two Prometheus servers must never share one TSDB.
+        const singleWriter = (efs?.volumes.length ?? 0) > 0;
+        this.service = new aws.ecs.Service(name, {
+            name: serviceName,
+            cluster: args.clusterArn,
+            taskDefinition: this.taskDefinition.arn,
+            desiredCount: args.desiredCount,
+            launchType: "FARGATE",
+            platformVersion: "1.4.0",
+            networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
+            serviceRegistries: { registryArn: this.discovery.arn },
+            loadBalancers: args.loadBalancer ? [{ ...args.loadBalancer }] : undefined,
+            healthCheckGracePeriodSeconds: args.loadBalancer ? 120 : undefined,
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            deploymentMinimumHealthyPercent: singleWriter ? 0 : 100,
+            deploymentMaximumPercent: singleWriter ? 100 : 200,
+            availabilityZoneRebalancing: singleWriter ? "DISABLED" : "ENABLED",
+            enableEcsManagedTags: true,
+            propagateTags: "SERVICE",
+            enableExecuteCommand: false,
+        }, { parent: this, ignoreChanges: args.autoscaled ? ["desiredCount"] : [] });
+
+        this.registerOutputs({
+            service: this.service,
+            taskDefinition: this.taskDefinition,
+            discovery: this.discovery,
+            logGroup: this.logGroup,
+            executionRole: this.executionRole,
+            taskRole: this.taskRole,
+            configHash: this.configHash,
+        });
+    }
+}

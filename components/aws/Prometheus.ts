@@ -1,0 +1,138 @@
+import * as pulumi from "@pulumi/pulumi";
+import { renderAlertRules } from "../render/alertRules";
+import { renderBlackboxConfig } from "../render/blackbox";
+import { renderHttpClientConfig } from "../render/httpClientConfig";
+import { prometheusArgs, renderPrometheusConfig } from "../render/prometheus";
+import { exporterTlsVersion, renderWebConfig } from "../render/webConfig";
+import { BASIC_AUTH_USERS, CONFIG_PATHS, POSTGRES_EXPORTER_USER, PROMETHEUS_TSDB_DIR, SECRET_FILES } from "../services/catalogue";
+import { awsTrustBundlePath } from "./context";
+import { FargateService, ServiceContainer } from "./FargateService";
+import { AwsServiceArgs, awsTrustFile, efsVolume, tlsFiles } from "./services";
+
+/**
+ * Prometheus on Fargate with its TSDB on EFS, and the exporters as sidecars of its task (reached by the task's
+ * name): postgres_exporter and redis_exporter against RDS and ElastiCache over verified TLS, blackbox_exporter
+ * probing the public endpoints through the load balancer. The same rendered prometheus.yml, rules and web configs
+ * as on Docker; the healthcheck verifies the server certificate by its name while connecting over loopback.
+ */
+export class Prometheus extends pulumi.ComponentResource {
+    public readonly service: FargateService;
+
+    constructor(name: string, args: AwsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("service-stack:aws:Prometheus", name, {}, opts);
+        const { base, credentials, certificates, caCertPem, generated } = args;
+        const { settings, specs } = base;
+        const region = base.aws.region;
+        const spec = specs.prometheus;
+        const minVersion = settings.tls.minVersion;
+
+        const prometheus: ServiceContainer = {
+            name: "prometheus",
+            image: settings.images.prometheus,
+            user: spec.user,
+            limits: settings.resources.prometheus,
+            command: prometheusArgs(settings),
+            ports: [spec.port],
+            files: [
+                { path: CONFIG_PATHS.prometheusConfig, kind: "config", content: renderPrometheusConfig(settings) },
+                // The web config carries a bcrypt hash: a secret.
+                {
+                    path: CONFIG_PATHS.prometheusWebConfig,
+                    kind: "secret",
+                    value: generated.prometheusPassword.bcryptHash.apply((hash) => renderWebConfig({ tls: spec.tls, minVersion, basicAuthUsers: { [BASIC_AUTH_USERS.prometheus]: hash } })),
+                },
+                ...Object.entries(renderAlertRules(settings)).map(([file, content]) => ({ path: `${CONFIG_PATHS.prometheusRulesDir}/${file}`, kind: "config" as const, content })),
+                {
+                    path: CONFIG_PATHS.prometheusHealthcheckConfig,
+                    kind: "config",
+                    content: renderHttpClientConfig({ caFile: spec.tls.ca, serverName: spec.alias, basicAuth: { username: BASIC_AUTH_USERS.prometheus, passwordFile: SECRET_FILES.prometheusPassword } }),
+                },
+                { path: SECRET_FILES.prometheusPassword, kind: "stored", secret: credentials["prometheus-password"] },
+                { path: SECRET_FILES.alertmanagerPassword, kind: "stored", secret: credentials["alertmanager-password"] },
+                { path: SECRET_FILES.apiMetricsToken, kind: "stored", secret: credentials["api-metrics-token"] },
+                ...tlsFiles(spec, certificates.prometheus!, caCertPem),
+            ],
+            stateMounts: [{ volume: "prometheus-data", path: PROMETHEUS_TSDB_DIR }],
+            healthCheck: ["CMD", "promtool", "check", "healthy", `--url=https://127.0.0.1:${spec.port}`, `--http.config.file=${CONFIG_PATHS.prometheusHealthcheckConfig}`],
+            startPeriodSeconds: 60,
+        };
+
+        const pgExporter = specs.postgresExporter;
+        const postgresExporter: ServiceContainer = {
+            name: "postgres-exporter",
+            image: settings.images.postgresExporter,
+            user: pgExporter.user,
+            limits: settings.resources.postgresExporter,
+            command: [`--web.config.file=${CONFIG_PATHS.postgresExporterWebConfig}`, `--web.listen-address=:${pgExporter.port}`],
+            environment: {
+                DATA_SOURCE_URI: pulumi.interpolate`${args.data.postgresAddress}:${specs.postgres.port}/${settings.postgres.database}?sslmode=verify-full&sslrootcert=${awsTrustBundlePath(pgExporter)}`,
+                DATA_SOURCE_USER: POSTGRES_EXPORTER_USER,
+                DATA_SOURCE_PASS_FILE: SECRET_FILES.postgresExporterPassword,
+            },
+            ports: [pgExporter.port],
+            files: [
+                { path: CONFIG_PATHS.postgresExporterWebConfig, kind: "config", content: renderWebConfig({ tls: pgExporter.tls, minVersion }) },
+                { path: SECRET_FILES.postgresExporterPassword, kind: "stored", secret: credentials["postgres-exporter-password"] },
+                awsTrustFile(pgExporter, region),
+                ...tlsFiles(pgExporter, certificates.postgresExporter!, caCertPem),
+            ],
+            healthCheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${pgExporter.port}/`],
+            startPeriodSeconds: 30,
+        };
+
+        const redisExporterSpec = specs.redisExporter;
+        const redisUrl = pulumi.interpolate`rediss://${args.data.redisAddress}:${specs.redis.port}`;
+        const redisExporter: ServiceContainer = {
+            name: "redis-exporter",
+            image: settings.images.redisExporter,
+            user: redisExporterSpec.user,
+            limits: settings.resources.redisExporter,
+            environment: {
+                REDIS_ADDR: redisUrl,
+                REDIS_PASSWORD_FILE: SECRET_FILES.redisExporterPasswordMap,
+                REDIS_EXPORTER_TLS_CA_CERT_FILE: awsTrustBundlePath(redisExporterSpec),
+                REDIS_EXPORTER_TLS_SERVER_CERT_FILE: redisExporterSpec.tls.cert,
+                REDIS_EXPORTER_TLS_SERVER_KEY_FILE: redisExporterSpec.tls.key,
+                REDIS_EXPORTER_TLS_SERVER_MIN_VERSION: exporterTlsVersion(minVersion),
+                REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${redisExporterSpec.port}`,
+            },
+            ports: [redisExporterSpec.port],
+            files: [
+                // redis_exporter reads a JSON map of Redis URL to password.
+                { path: SECRET_FILES.redisExporterPasswordMap, kind: "secret", value: pulumi.all([redisUrl, generated.redisPassword.result]).apply(([url, password]) => JSON.stringify({ [url]: password })) },
+                awsTrustFile(redisExporterSpec, region),
+                ...tlsFiles(redisExporterSpec, certificates.redisExporter!, caCertPem),
+            ],
+            healthCheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${redisExporterSpec.port}/health`],
+            startPeriodSeconds: 20,
+        };
+
+        const blackbox = specs.blackboxExporter;
+        const blackboxExporter: ServiceContainer = {
+            name: "blackbox-exporter",
+            image: settings.images.blackboxExporter,
+            user: blackbox.user,
+            limits: settings.resources.blackboxExporter,
+            command: [`--config.file=${CONFIG_PATHS.blackboxExporterConfig}`, `--web.config.file=${CONFIG_PATHS.blackboxExporterWebConfig}`, `--web.listen-address=:${blackbox.port}`],
+            ports: [blackbox.port],
+            files: [
+                { path: CONFIG_PATHS.blackboxExporterConfig, kind: "config", content: renderBlackboxConfig(settings) },
+                { path: CONFIG_PATHS.blackboxExporterWebConfig, kind: "config", content: renderWebConfig({ tls: blackbox.tls, minVersion }) },
+                ...tlsFiles(blackbox, certificates.blackboxExporter!, caCertPem),
+            ],
+            healthCheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${blackbox.port}/`],
+            startPeriodSeconds: 20,
+        };
+
+        this.service = new FargateService(name, {
+            base,
+            serviceName: "prometheus",
+            ...args.runtime,
+            containers: [prometheus, postgresExporter, redisExporter, blackboxExporter],
+            desiredCount: 1,
+            loadBalancer: { targetGroupArn: args.targetGroups.prometheus.arn, containerName: "prometheus", containerPort: spec.port },
+            efs: efsVolume(args, "prometheus"),
+        }, { parent: this });
+        this.registerOutputs({ service: this.service });
+    }
+}

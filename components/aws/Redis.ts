@@ -1,0 +1,87 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsBase, awsName, encryptedLogGroup } from "./context";
+
+export interface RedisArgs {
+    readonly vpcId: pulumi.Input<string>;
+    readonly privateSubnetIds: pulumi.Input<string>[];
+    readonly tasksSecurityGroupId: pulumi.Input<string>;
+    /** Route53 zone of the Cloud Map namespace, where `specs.redis.alias` becomes a CNAME for the primary endpoint. */
+    readonly namespaceZoneId: pulumi.Input<string>;
+    /** The AUTH token (the generated Redis password). Secret. */
+    readonly authToken: pulumi.Input<string>;
+}
+
+/**
+ * ElastiCache (Redis OSS or Valkey) in the private subnets: encrypted at rest with the stack key and in transit
+ * (TLS required), AUTH token required, reachable on 6379 from the tasks only; a replica with automatic failover
+ * across zones in production; daily snapshots kept as long as the database's backups; slow log to CloudWatch.
+ */
+export class Redis extends pulumi.ComponentResource {
+    public readonly replicationGroup: aws.elasticache.ReplicationGroup;
+    public readonly securityGroup: aws.ec2.SecurityGroup;
+
+    constructor(name: string, base: AwsBase & RedisArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("service-stack:aws:Redis", name, {}, opts);
+        const { settings, aws: awsSettings, specs } = base;
+        const production = settings.environment === "production";
+        const id = awsName(settings, "redis");
+        const engine = awsSettings.redis;
+
+        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: base.vpcId, description: "ElastiCache: 6379 from the tasks only", tags: { Name: id } }, { parent: this });
+        new aws.vpc.SecurityGroupIngressRule(`${name}-from-tasks`, {
+            securityGroupId: this.securityGroup.id,
+            referencedSecurityGroupId: base.tasksSecurityGroupId,
+            description: "Redis from the stack's tasks",
+            ipProtocol: "tcp",
+            fromPort: specs.redis.port,
+            toPort: specs.redis.port,
+        }, { parent: this });
+        const subnets = new aws.elasticache.SubnetGroup(name, { subnetIds: base.privateSubnetIds, description: `${id}: private subnets` }, { parent: this });
+        const parameters = new aws.elasticache.ParameterGroup(name, {
+            family: `${engine.engine}${engine.engineVersion.split(".")[0]}`,
+            description: `${id}: eviction policy`,
+            // maxmemory itself follows the node type on ElastiCache; the eviction policy is ours.
+            parameters: [{ name: "maxmemory-policy", value: settings.redis.maxmemoryPolicy }],
+        }, { parent: this });
+        const slowLog = encryptedLogGroup(`${name}-slow-log`, `/aws/elasticache/${id}/slow-log`, base, this);
+
+        this.replicationGroup = new aws.elasticache.ReplicationGroup(name, {
+            replicationGroupId: id,
+            description: `${settings.namePrefix} cache and sessions`,
+            engine: engine.engine,
+            engineVersion: engine.engineVersion,
+            nodeType: engine.nodeType,
+            port: specs.redis.port,
+            numCacheClusters: production ? 2 : 1,
+            automaticFailoverEnabled: production,
+            multiAzEnabled: production,
+            subnetGroupName: subnets.name,
+            securityGroupIds: [this.securityGroup.id],
+            parameterGroupName: parameters.name,
+            atRestEncryptionEnabled: true,
+            kmsKeyId: base.keyArn,
+            transitEncryptionEnabled: true,
+            transitEncryptionMode: "required",
+            authToken: pulumi.secret(base.authToken),
+            authTokenUpdateStrategy: "ROTATE",
+            snapshotRetentionLimit: awsSettings.postgres.backupRetentionDays,
+            snapshotWindow: "01:00-02:00",
+            maintenanceWindow: "sun:04:30-sun:05:30",
+            finalSnapshotIdentifier: production ? `${id}-final` : undefined,
+            autoMinorVersionUpgrade: true,
+            applyImmediately: false,
+            logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
+        }, { parent: this, protect: settings.protectStateful });
+
+        new aws.route53.Record(`${name}-alias`, {
+            zoneId: base.namespaceZoneId,
+            name: specs.redis.alias,
+            type: "CNAME",
+            ttl: 60,
+            records: [this.replicationGroup.primaryEndpointAddress],
+        }, { parent: this });
+
+        this.registerOutputs({ replicationGroup: this.replicationGroup, securityGroup: this.securityGroup });
+    }
+}

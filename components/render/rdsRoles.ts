@@ -1,0 +1,48 @@
+import { POSTGRES_EXPORTER_USER } from "../services/catalogue";
+import type { StackSettings } from "../settings/types";
+
+/** Environment variables the psql client reads the role passwords from (ECS `secrets`, never this file). */
+export const RDS_ROLE_PASSWORD_ENV = { app: "APP_PASSWORD", exporter: "EXPORTER_PASSWORD" } as const;
+
+/** A PostgreSQL identifier, double-quoted with embedded quotes doubled. */
+export function quoteIdent(name: string): string {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A PostgreSQL string literal, single-quoted with embedded quotes doubled. */
+export function quoteLiteral(text: string): string {
+    return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The psql script that sets up the database roles on RDS (where no init script runs): the application role owning
+ * its database and the `public` schema, and postgres_exporter as a member of pg_monitor. Run by the API task before
+ * the API starts, as the RDS administrator; idempotent (roles are created once, passwords set every time, so a
+ * rotated password takes effect at the next start) and serialised by an advisory lock, since several API tasks may
+ * start at once. Holds no secret: psql reads the passwords from the environment with `\getenv` (psql 15 or later)
+ * and interpolates them as literals (`:'var'`). ON_ERROR_STOP makes any failure fail the container.
+ */
+export function renderRdsRolesSql(settings: StackSettings): string {
+    const app = settings.postgres.appUser;
+    const db = settings.postgres.database;
+    const lockKey = quoteLiteral(`${settings.namePrefix} roles`);
+    const ensureRole = (role: string) =>
+        `SELECT format('CREATE ROLE %I LOGIN', ${quoteLiteral(role)}) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${quoteLiteral(role)}) \\gexec`;
+    return [
+        "\\set ON_ERROR_STOP on",
+        `\\getenv app_password ${RDS_ROLE_PASSWORD_ENV.app}`,
+        `\\getenv exporter_password ${RDS_ROLE_PASSWORD_ENV.exporter}`,
+        `SELECT pg_advisory_lock(hashtext(${lockKey}));`,
+        ensureRole(app),
+        `ALTER ROLE ${quoteIdent(app)} WITH LOGIN PASSWORD :'app_password';`,
+        // The administrator is not a superuser on RDS: it must be a member of the role it hands ownership to.
+        `GRANT ${quoteIdent(app)} TO CURRENT_USER;`,
+        `ALTER DATABASE ${quoteIdent(db)} OWNER TO ${quoteIdent(app)};`,
+        `ALTER SCHEMA public OWNER TO ${quoteIdent(app)};`,
+        ensureRole(POSTGRES_EXPORTER_USER),
+        `ALTER ROLE ${quoteIdent(POSTGRES_EXPORTER_USER)} WITH LOGIN PASSWORD :'exporter_password';`,
+        `GRANT pg_monitor TO ${quoteIdent(POSTGRES_EXPORTER_USER)};`,
+        `SELECT pg_advisory_unlock(hashtext(${lockKey}));`,
+        "",
+    ].join("\n");
+}
