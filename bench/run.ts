@@ -34,3 +34,34 @@ for (const stack of STACKS) {
     const m = median(times);
     console.log([stack, runs[0].resources, m.toFixed(0), Math.min(...times).toFixed(0), Math.max(...times).toFixed(0), m < GOAL_MS ? "met" : "MISSED"].join("\t"));
 }
+
+// Change sets on AWS (production): how many resources' declared inputs differ from a baseline run after one typical
+// change, i.e. what `pulumi up` would update. The Redis password rotation is simulated by making the mocked
+// RandomPassword answer a different value (what `pulumi up --replace <the password's URN>` does); a change of
+// `passwordLength` would instead rotate every generated password at once.
+async function changeSets(): Promise<void> {
+    const { changedResources, ON_AWS, RotatingMocks, runOnAws, runWithMocks } = await import("../test/support/awsRun");
+    const prefix = "service-stack-production";
+    const baseline = await runOnAws("production");
+    const cases: [string, () => Promise<{ mocks: { resources: import("../test/support/mocks").RecordedResource[] } }>][] = [
+        ["API image (images.api 1.4.2 -> 1.4.3)", () => runOnAws("production", { images: { api: "registry.example.com/agente-api:1.4.3" } })],
+        ["Grafana dashboard (api.metricNames.requestsTotal)", () => runOnAws("production", { api: { metricNames: { requestsTotal: "api_requests_total" } } })],
+        ["Redis password rotation", () => runWithMocks(new RotatingMocks([`${prefix}-secrets-redis`]), "production", { ...ON_AWS })],
+    ];
+    console.log(`\nChange sets on AWS, production (${baseline.mocks.resources.length} resources): resources whose inputs differ\n`);
+    console.log(["change", "resources", "by type"].join("\t"));
+    for (const [label, run] of cases) {
+        const changed = changedResources(baseline.mocks.resources, (await run()).mocks.resources);
+        const byType = new Map<string, number>();
+        for (const c of changed) {
+            const type = c.split(" ")[0]!.split(":").pop()!;
+            byType.set(type, (byType.get(type) ?? 0) + 1);
+        }
+        console.log([label, changed.length, [...byType].map(([t, n]) => `${t} ${n}`).join(", ")].join("\t"));
+    }
+}
+
+changeSets().catch((error) => {
+    console.error(error);
+    process.exit(1);
+});
