@@ -52,7 +52,7 @@ for (const stack of ["dev", "staging", "production"]) {
         let run: ProgramRun;
         let containers: RecordedResource[];
         before(async () => {
-            run = await runProgram(stack);
+            run = await runProgram(stack, stack === "production" ? { platform: "docker" } : {});
             containers = run.mocks.ofType(CONTAINER);
         });
 
