@@ -1,0 +1,88 @@
+import { EDGE_CONTAINER_PORTS, SECRET_FILES, WorkloadSpec, workloadSpecs } from "../services/catalogue";
+import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSettings } from "../settings/types";
+
+/** A Caddyfile directive: a line of tokens, optionally with a nested block. */
+interface Directive {
+    readonly tokens: readonly string[];
+    readonly block?: readonly Directive[];
+}
+
+const d = (tokens: readonly string[], block?: readonly Directive[]): Directive => ({ tokens, block });
+
+/** Quotes a token when Caddy would otherwise split it. */
+function token(t: string): string {
+    return /^[^\s"{}]+$/.test(t) || /^\{[a-z.]+\}$/.test(t) ? t : `"${t.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+function write(directives: readonly Directive[], indent = ""): string {
+    return directives.map((x) => {
+        const line = `${indent}${x.tokens.map(token).join(" ")}`;
+        return x.block ? `${line} {\n${write(x.block, `${indent}\t`)}${indent}}\n` : `${line}\n`;
+    }).join("");
+}
+
+const CSP_API = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+// The web UIs (Grafana, Prometheus, Alertmanager, Jaeger) ship inline scripts and styles; nothing loads off-site.
+const CSP_UI = "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+function securityHeaders(settings: StackSettings, csp: string): Directive {
+    const hsts = `max-age=31536000; includeSubDomains${settings.domain ? "; preload" : ""}`;
+    return d(["header"], [
+        d(["Strict-Transport-Security", hsts]),
+        d(["Content-Security-Policy", csp]),
+        d(["X-Frame-Options", "DENY"]),
+        d(["X-Content-Type-Options", "nosniff"]),
+        d(["Referrer-Policy", "strict-origin-when-cross-origin"]),
+        d(["-Server"]),
+    ]);
+}
+
+function upstream(settings: StackSettings, specs: Readonly<Record<string, WorkloadSpec>>, endpoint: PublicEndpoint): { url: string; spec: WorkloadSpec } {
+    const spec = specs[endpoint];
+    const scheme = endpoint === "api" ? settings.api.scheme : "https";
+    return { url: `${scheme}://${spec.alias}:${spec.port}`, spec };
+}
+
+/**
+ * The edge's Caddyfile: one site per public hostname with TLS (ACME when a domain is set, else the internal-CA
+ * certificate), the security headers, and a reverse proxy to the service over TLS verified against the internal CA.
+ * Listens on unprivileged container ports; plain HTTP only redirects, to the host's published HTTPS port.
+ * The Jaeger UI, which has no login, is guarded by basic auth imported from a secret snippet file.
+ */
+export function renderCaddyfile(settings: StackSettings): string {
+    const specs = workloadSpecs(settings);
+    const edge = specs.edge;
+    const protocols = settings.tls.minVersion === "1.3" ? ["tls1.3"] : ["tls1.2", "tls1.3"];
+    const tls = settings.domain
+        ? d(["tls"], [d(["protocols", ...protocols])])
+        : d(["tls", edge.tls.cert, edge.tls.key], [d(["protocols", ...protocols])]);
+    const port = settings.edge.httpsPort === 443 ? "" : `:${settings.edge.httpsPort}`;
+
+    const global = d([], [
+        d(["http_port", String(EDGE_CONTAINER_PORTS.http)]),
+        d(["https_port", String(EDGE_CONTAINER_PORTS.https)]),
+        // Caddy's own redirect would point at its container port; ours points at the published one.
+        d(["auto_https", "disable_redirects"]),
+        ...(settings.edge.acmeEmail ? [d(["email", settings.edge.acmeEmail])] : []),
+    ]);
+    const redirect = d([`http://`], [d(["redir", `https://{host}${port}{uri}`, "308"])]);
+    const sites = PUBLIC_ENDPOINTS.map((endpoint) => {
+        const { url, spec } = upstream(settings, specs, endpoint);
+        const proxy = url.startsWith("https")
+            ? d(["reverse_proxy", url], [d(["transport", "http"], [d(["tls_trusted_ca_certs", edge.tls.ca]), d(["tls_server_name", spec.alias])])])
+            : d(["reverse_proxy", url]);
+        return d([settings.hostnames[endpoint]], [
+            tls,
+            securityHeaders(settings, endpoint === "api" ? CSP_API : CSP_UI),
+            ...(endpoint === "jaeger" ? [d(["import", SECRET_FILES.edgeJaegerBasicAuth])] : []),
+            proxy,
+        ]);
+    });
+    // The global options block is the only one written without a name.
+    return `{\n${write(global.block ?? [], "\t")}}\n\n${write([redirect, ...sites])}`;
+}
+
+/** The snippet the Jaeger site imports: basic auth with a bcrypt hash. The caller wraps it in `pulumi.secret`. */
+export function renderCaddyBasicAuthSnippet(user: string, bcryptHash: string): string {
+    return write([d(["basicauth"], [d([user, bcryptHash])])]);
+}
