@@ -106,8 +106,12 @@ export function edgeTlsProblems(caddyfile: string, publishedInternalPorts: reado
     const ports = caddyPorts(blocks);
     const options = blocks.find((b) => b.keys.length === 0)?.body ?? [];
     const autoHttps = options.find((o) => o.tokens[0] === "auto_https");
-    if (autoHttps && ["off", "disable_redirects"].includes(autoHttps.tokens[1] ?? "")) {
-        problems.push(`the Caddyfile sets \`auto_https ${autoHttps.tokens[1]}\`, so plain HTTP is not redirected to HTTPS`);
+    // Turning Caddy's own redirects off is fine when a plain-HTTP site does the redirecting instead (the edge
+    // writes its own, to the published HTTPS port rather than Caddy's container port).
+    const redirectSite = siteBlocks(blocks).some((site) =>
+        site.keys.some((k) => { const a = parseSiteAddress(k); return a.scheme === "http" || a.port === ports.http; }) && onlyRedirects(site, blocks));
+    if (autoHttps && ["off", "disable_redirects"].includes(autoHttps.tokens[1] ?? "") && !redirectSite) {
+        problems.push(`the Caddyfile sets \`auto_https ${autoHttps.tokens[1]}\` and no plain-HTTP site redirects, so plain HTTP is not redirected to HTTPS`);
     }
     for (const port of publishedInternalPorts) {
         if (port !== ports.http && port !== ports.https) problems.push(`container port ${port} is published but Caddy serves only ${ports.http} (HTTP → HTTPS redirect) and ${ports.https} (HTTPS)`);
