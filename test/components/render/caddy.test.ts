@@ -1,0 +1,50 @@
+import { expect } from "chai";
+import { renderCaddyBasicAuthSnippet, renderCaddyfile } from "../../../components/render/caddy";
+import { buildSettings } from "../../../components/settings/buildSettings";
+
+const local = buildSettings({ project: "service-stack", stack: "dev", values: {}, secretKeys: new Set() });
+const production = buildSettings({ project: "service-stack", stack: "production", values: { environment: "production", images: { api: "registry.example.com/api:1.0.0" }, domain: "example.com", acmeEmail: "ops@example.com" }, secretKeys: new Set() });
+
+/** The body of the site block for `host`. */
+function site(caddyfile: string, host: string): string {
+    const start = caddyfile.indexOf(`\n${host} {\n`);
+    expect(start, host).to.be.greaterThan(-1);
+    return caddyfile.slice(start, caddyfile.indexOf("\n}\n", start));
+}
+
+describe("the Caddyfile", () => {
+    const caddyfile = renderCaddyfile(local);
+
+    it("adds every security header on every public site", () => {
+        for (const host of Object.values(local.hostnames)) {
+            const body = site(caddyfile, host);
+            for (const header of ["Strict-Transport-Security", "Content-Security-Policy", "X-Frame-Options DENY", "X-Content-Type-Options nosniff", "Referrer-Policy"]) {
+                expect(body, `${host} ${header}`).to.contain(header);
+            }
+        }
+    });
+
+    it("redirects plain HTTP to the published HTTPS port", () => {
+        expect(caddyfile).to.contain('http:// {\n\tredir "https://{host}:8443{uri}" 308\n}');
+        expect(renderCaddyfile(production)).to.contain('redir "https://{host}{uri}" 308');
+    });
+
+    it("serves the internal-CA certificate without a domain, ACME with one", () => {
+        expect(site(caddyfile, "api.localhost")).to.contain("tls /etc/caddy/tls/tls.crt /etc/caddy/tls/tls.key {");
+        const prod = renderCaddyfile(production);
+        expect(prod).to.contain("email ops@example.com");
+        expect(site(prod, "api.example.com")).to.contain("\ttls {\n\t\tprotocols tls1.3\n\t}");
+    });
+
+    it("proxies to each service by alias over TLS verified against the internal CA", () => {
+        const grafana = site(caddyfile, "grafana.localhost");
+        expect(grafana).to.contain("reverse_proxy https://grafana:3000 {").and.contain("tls_trusted_ca_certs /etc/caddy/tls/ca.crt").and.contain("tls_server_name grafana");
+        expect(caddyfile).not.to.match(/reverse_proxy \S*localhost/);
+    });
+
+    it("guards only the Jaeger UI with the imported basic-auth snippet", () => {
+        expect(site(caddyfile, "jaeger.localhost")).to.contain("import /run/secrets/jaeger-basic-auth.caddy");
+        expect(caddyfile.match(/import /g)).to.have.length(1);
+        expect(renderCaddyBasicAuthSnippet("jaeger", "$2a$10$abc")).to.equal("basicauth {\n\tjaeger $2a$10$abc\n}\n");
+    });
+});
