@@ -5,7 +5,7 @@ import * as path from "path";
 import { RDS_ROLE_PASSWORD_ENV, renderRdsRolesSql } from "../../components/render/rdsRoles";
 import { POSTGRES_EXPORTER_USER } from "../../components/services/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
-import { findTool, requireTool, tempDir } from "../support/tools";
+import { postgresBin, requireTool, tempDir } from "../support/tools";
 
 /**
  * The role set-up script run by psql 15 against a real PostgreSQL 15, as an administrator shaped like RDS's (not a
@@ -16,15 +16,6 @@ import { findTool, requireTool, tempDir } from "../support/tools";
 const settings = buildSettings({ project: "service-stack", stack: "production", values: {}, secretKeys: new Set() });
 const PORT = 55439;
 const ADMIN = "stack_admin";
-
-function postgresBin(): string | undefined {
-    const onPath = findTool("initdb");
-    if (onPath) return path.dirname(onPath);
-    const base = "/usr/lib/postgresql";
-    if (!fs.existsSync(base)) return undefined;
-    const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
-    return versions[0] ? path.join(base, versions[0], "bin") : undefined;
-}
 
 describe("the RDS role set-up script against PostgreSQL", function () {
     let bin: string;

@@ -3,7 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { KEY_MARKER, RecordedResource, unwrap } from "./mocks";
 import { EXAMPLE_SECRETS, runProgram } from "./runProgram";
-import { PROJECT } from "./stackConfig";
+import { buildSettings } from "../../components/settings/buildSettings";
+import type { StackSettings } from "../../components/settings/types";
+import { PROJECT, stackConfig } from "./stackConfig";
 import { runTool } from "./tools";
 
 /**
@@ -28,6 +30,8 @@ export interface RenderedContainer {
     readonly user: string;
     readonly command: readonly string[];
     readonly env: Readonly<Record<string, string>>;
+    /** The healthcheck test in Docker's form (`["CMD", …]`). */
+    readonly healthcheck: readonly string[];
     readonly uploads: readonly Upload[];
     /** Container paths of named volumes and read-only host mounts. */
     readonly mounts: readonly string[];
@@ -37,6 +41,8 @@ export interface RenderedContainer {
 
 export interface RenderedStack {
     readonly stack: string;
+    /** The validated settings the program read, for what a test expects (TLS minimum, tuning, hostnames). */
+    readonly settings: StackSettings;
     readonly containers: Readonly<Record<string, RenderedContainer>>;
     /** The internal CA's server certificates: server name -> the DNS names the program requests. */
     readonly certificateNames: Readonly<Record<string, readonly string[]>>;
@@ -70,7 +76,24 @@ async function collect(stack: string, overrides: Record<string, unknown>, secret
     for (const csr of mocks.ofType("tls:index/certRequest:CertRequest")) {
         certificateNames[csr.name.replace(/-csr$/, "")] = unwrap(csr.inputs.dnsNames) as string[];
     }
-    return { stack, containers, certificateNames };
+    return { stack, settings: settingsOf(stack, overrides, secrets), containers, certificateNames };
+}
+
+/** The settings the program builds from the same configuration (decoded as the Pulumi runtime hands it over). */
+function settingsOf(stack: string, overrides: Record<string, unknown>, secrets: Readonly<Record<string, string>>): StackSettings {
+    const values: Record<string, unknown> = {};
+    for (const [fullKey, text] of Object.entries(stackConfig(stack, overrides))) {
+        if (!fullKey.startsWith(`${PROJECT}:`)) continue;
+        let value: unknown = text;
+        try {
+            value = JSON.parse(text);
+        } catch {
+            // plain strings are not JSON
+        }
+        values[fullKey.slice(PROJECT.length + 1)] = value;
+    }
+    for (const [key, value] of Object.entries(secrets)) values[key] = value;
+    return buildSettings({ project: PROJECT, stack, values, secretKeys: new Set(Object.keys(secrets)) });
 }
 
 function toContainer(resource: RecordedResource, prefix: string): RenderedContainer {
@@ -82,6 +105,7 @@ function toContainer(resource: RecordedResource, prefix: string): RenderedContai
         uploads?: Upload[];
         volumes?: { containerPath: string }[];
         tmpfs?: Record<string, string>;
+        healthcheck?: { tests?: string[] };
     };
     const env: Record<string, string> = {};
     for (const entry of inputs.envs ?? []) env[entry.slice(0, entry.indexOf("="))] = entry.slice(entry.indexOf("=") + 1);
@@ -90,6 +114,7 @@ function toContainer(resource: RecordedResource, prefix: string): RenderedContai
         user: inputs.user,
         command: inputs.command ?? [],
         env,
+        healthcheck: inputs.healthcheck?.tests ?? [],
         uploads: (inputs.uploads ?? []).map((u) => ({ file: u.file, content: String(u.content), owner: u.owner, group: u.group, permissions: u.permissions })),
         mounts: (inputs.volumes ?? []).map((v) => v.containerPath),
         tmpfs: Object.keys(inputs.tmpfs ?? {}),

@@ -18,6 +18,19 @@ export function findTool(name: string): string | undefined {
 }
 
 /**
+ * The directory of PostgreSQL's server binaries (initdb, postgres, pg_ctl): on PATH, else Debian's newest
+ * /usr/lib/postgresql/<version>/bin (Debian keeps them off PATH); undefined when PostgreSQL is not installed.
+ */
+export function postgresBin(): string | undefined {
+    const onPath = findTool("initdb");
+    if (onPath) return path.dirname(fs.realpathSync(onPath));
+    const base = "/usr/lib/postgresql";
+    if (!fs.existsSync(base)) return undefined;
+    const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
+    return versions[0] ? path.join(base, versions[0], "bin") : undefined;
+}
+
+/**
  * For a mocha `before` hook: the tool's path, or the suite skipped with a message naming the missing tool.
  * In CI (`CI=true`) a missing tool fails instead: a check that silently did not run proves nothing.
  */

@@ -1,0 +1,247 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { eventually, freePort, reportOnFailure, ServerProcesses } from "../support/servers";
+import { Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa } from "../support/stackFiles";
+import { postgresBin, requireTool, tempDir } from "../support/tools";
+
+/**
+ * PostgreSQL 15 (Debian) started the way the postgres image starts it, from the files the program uploads into the
+ * `postgres` container: initdb with the container's POSTGRES_INITDB_ARGS and superuser password file, the rendered
+ * init script creating the roles, then `postgres -c config_file=…` with our postgresql.conf and pg_hba.conf.
+ * Clients connect with the settings the program gives its consumers (the API's DATABASE_* variables,
+ * postgres_exporter's DATA_SOURCE_*), each to the server's alias pointed at 127.0.0.1, TLS verified against the CA.
+ * Host substitutions only: file paths (under a temp root), the listen address, the port and the socket directory.
+ */
+
+const TARGETS = [
+    { label: "the local default stack (dev)", stack: "dev", overrides: {} },
+    { label: "production's settings on Docker", stack: "production", overrides: { platform: "docker" } },
+] as const;
+
+/** `key = value` lines of a postgresql.conf, values unquoted. */
+function parseConf(text: string): Record<string, string> {
+    const entries: Record<string, string> = {};
+    for (const line of text.split("\n")) {
+        const match = /^(\w+)\s*=\s*(.*)$/.exec(line.trim());
+        if (match) entries[match[1]!] = match[2]!.replace(/^'(.*)'$/, "$1").replace(/''/g, "'");
+    }
+    return entries;
+}
+
+/** libpq's name of the stack's minimum TLS version, and of the version just below it. */
+const TLS_VERSIONS = { "1.3": { minimum: "TLSv1.3", below: "TLSv1.2" }, "1.2": { minimum: "TLSv1.2", below: "TLSv1.1" } } as const;
+
+for (const target of TARGETS) {
+    describe(`PostgreSQL 15 on loopback with the files uploaded for ${target.label}`, function () {
+        const servers = new ServerProcesses();
+        let bin: string;
+        let cleanup: (() => void) | undefined;
+        let stack: RenderedStack;
+        let postgres: RenderedContainer;
+        let files: Materialised;
+        let api: { container: RenderedContainer; files: Materialised };
+        let exporter: { container: RenderedContainer; files: Materialised };
+        let conf: Record<string, string>;
+        let port: number;
+        let socketDir: string;
+        let owner: { uid: number; gid: number } | undefined;
+
+        /** A psql run with libpq settings from the environment only (no PG* variables of this process leak in). */
+        function psql(env: Record<string, string>, sql: string) {
+            const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PG")));
+            return spawnSync(path.join(bin, "psql"), ["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql], {
+                encoding: "utf8",
+                env: { ...clean, PGCONNECT_TIMEOUT: "5", ...env },
+                timeout: 20000,
+            });
+        }
+
+        /** Runs a server-side tool as the stand-in for the container user (PostgreSQL refuses to run as root). */
+        function asServerUser(tool: string, args: string[], env: Record<string, string> = {}) {
+            return spawnSync(tool, args, { encoding: "utf8", uid: owner?.uid, gid: owner?.gid, env: { ...process.env, ...env }, timeout: 60000 });
+        }
+
+        /** The image's superuser over the local socket (SCRAM, password from its file), as the entrypoint connects. */
+        function superuser(): Record<string, string> {
+            const env = postgres.env;
+            return { PGHOST: socketDir, PGPORT: String(port), PGUSER: env.POSTGRES_USER!, PGPASSWORD: files.read(env.POSTGRES_PASSWORD_FILE!), PGDATABASE: env.POSTGRES_DB! };
+        }
+
+        /** How the API connects: its DATABASE_* variables, the alias pointed at loopback, files from its own uploads. */
+        function asApi(overrides: Record<string, string> = {}): Record<string, string> {
+            const env = api.container.env;
+            return {
+                PGHOST: env.DATABASE_HOST!,
+                PGHOSTADDR: "127.0.0.1",
+                PGPORT: String(port),
+                PGDATABASE: env.DATABASE_NAME!,
+                PGUSER: env.DATABASE_USER!,
+                PGPASSWORD: api.files.read(env.DATABASE_PASSWORD_FILE!),
+                PGSSLMODE: env.DATABASE_SSLMODE!,
+                PGSSLROOTCERT: api.files.hostPath(env.DATABASE_SSLROOTCERT!),
+                ...overrides,
+            };
+        }
+
+        before(async function () {
+            this.timeout(180000);
+            requireTool(this, "openssl", "apt-get install openssl");
+            const found = postgresBin();
+            if (!found) requireTool(this, "initdb", "apt-get install postgresql");
+            bin = found!;
+            stack = await renderedStack(target.stack, target.overrides);
+            postgres = stack.containers.postgres!;
+            const temp = tempDir(`postgres-${target.stack}`);
+            cleanup = temp.cleanup;
+            fs.chmodSync(temp.dir, 0o755);
+            const openssl = requireTool(this, "openssl", "apt-get install openssl");
+            const ca = new TestCa(openssl, path.join(temp.dir, "pki"));
+            owner = process.getuid?.() === 0 ? systemUser("postgres") : undefined;
+            files = materialise(postgres, { root: path.join(temp.dir, "postgres"), ca, stack, hostUser: owner });
+            api = { container: stack.containers.api!, files: materialise(stack.containers.api!, { root: path.join(temp.dir, "api"), ca, stack }) };
+            exporter = {
+                container: stack.containers["postgres-exporter"]!,
+                files: materialise(stack.containers["postgres-exporter"]!, { root: path.join(temp.dir, "postgres-exporter"), ca, stack }),
+            };
+            const configFile = postgres.command.find((a) => a.startsWith("config_file="))!.slice("config_file=".length);
+            conf = parseConf(files.read(configFile));
+            port = await freePort();
+            const [volume] = postgres.mounts;
+            const dataDir = files.hostPath(`${volume}/data`);
+            socketDir = files.hostPath("/var/run/postgresql");
+
+            // What the image's entrypoint does on an empty volume: initdb with the superuser's password file and
+            // POSTGRES_INITDB_ARGS, then, on a server reachable only by socket, create POSTGRES_DB and run the init scripts.
+            const env = postgres.env;
+            const init = asServerUser(path.join(bin, "initdb"), [
+                "-D", dataDir, `--username=${env.POSTGRES_USER}`, `--pwfile=${files.hostPath(env.POSTGRES_PASSWORD_FILE!)}`,
+                ...env.POSTGRES_INITDB_ARGS!.split(/\s+/), "--no-sync",
+            ]);
+            expect(init.status, init.stderr + init.stdout).to.equal(0);
+
+            // The container's command with paths relocated; then the host-only settings.
+            const [program, ...args] = postgres.command;
+            expect(program).to.equal("postgres");
+            servers.start("postgres", path.join(bin, "postgres"), [
+                ...args.map((a) => a.replace(configFile, files.hostPath(configFile))),
+                "-D", dataDir,
+                "-c", "listen_addresses=127.0.0.1",
+                "-c", `port=${port}`,
+                "-c", `unix_socket_directories=${socketDir}`,
+            ], { uid: owner?.uid, gid: owner?.gid, stopSignal: "SIGINT" });
+
+            // The container's healthcheck, pointed at this socket and port.
+            const [kind, tool, ...check] = postgres.healthcheck;
+            expect([kind, tool]).to.deep.equal(["CMD", "pg_isready"]);
+            const healthArgs = [...check.map((a) => (a === "/var/run/postgresql" ? socketDir : a)), "-p", String(port)];
+            await servers.ready("PostgreSQL's healthcheck (pg_isready) passing", 30000, async () =>
+                spawnSync(path.join(bin, "pg_isready"), healthArgs, { encoding: "utf8" }).status === 0 || undefined);
+
+            const created = psql({ ...superuser(), PGDATABASE: "postgres" }, `CREATE DATABASE "${env.POSTGRES_DB}"`);
+            expect(created.status, created.stderr).to.equal(0);
+            const initScript = postgres.uploads.find((u) => u.file.startsWith("/docker-entrypoint-initdb.d/"))!;
+            const script = asServerUser("bash", [files.hostPath(initScript.file)], { ...superuser(), POSTGRES_USER: env.POSTGRES_USER!, POSTGRES_DB: env.POSTGRES_DB! });
+            expect(script.status, `${initScript.file}: ${script.stderr}`).to.equal(0);
+        });
+
+        afterEach(function () {
+            reportOnFailure(this, servers);
+        });
+
+        after(async () => {
+            await servers.stopAll();
+            cleanup?.();
+        });
+
+        it("runs our postgresql.conf and pg_hba.conf, on a cluster initialised with the container's initdb arguments", () => {
+            // Some of these are visible to superusers only: ask as the superuser, over the socket as the entrypoint does.
+            const shown = psql(superuser(), "SELECT name || '=' || setting FROM pg_settings WHERE name IN ('config_file', 'hba_file', 'max_connections', 'wal_level', 'password_encryption', 'ssl', 'ssl_min_protocol_version', 'data_checksums') ORDER BY name");
+            expect(shown.status, shown.stderr).to.equal(0);
+            const settings = Object.fromEntries(shown.stdout.trim().split("\n").map((l) => l.split("=")));
+            expect(settings).to.deep.equal({
+                config_file: files.hostPath(postgres.command.find((a) => a.startsWith("config_file="))!.slice("config_file=".length)),
+                data_checksums: "on",
+                hba_file: conf.hba_file,
+                max_connections: conf.max_connections,
+                password_encryption: conf.password_encryption,
+                ssl: "on",
+                ssl_min_protocol_version: conf.ssl_min_protocol_version,
+                wal_level: conf.wal_level,
+            });
+            const memory = psql(asApi(), ["shared_buffers", "effective_cache_size", "work_mem"]
+                .map((name) => `SELECT pg_size_bytes(current_setting('${name}')) = pg_size_bytes('${conf[name]}')`).join(" UNION ALL "));
+            expect(memory.stdout.trim().split("\n"), memory.stderr).to.deep.equal(["t", "t", "t"]);
+        });
+
+        it("created the application role as the database owner, and the exporter role in pg_monitor, from the init script", () => {
+            const app = asApi().PGUSER!;
+            const roles = psql(asApi(), `SELECT pg_get_userbyid(datdba) = '${app}', rolsuper, pg_has_role('postgres_exporter', 'pg_monitor', 'MEMBER') FROM pg_database, pg_roles WHERE datname = current_database() AND rolname = '${app}'`);
+            expect(roles.status, roles.stderr).to.equal(0);
+            expect(roles.stdout.trim()).to.equal("t|f|t");
+        });
+
+        it("lets the API in as it is configured: verify-full against the CA, its password file, over TLS", () => {
+            const session = psql(asApi(), "SELECT current_user, ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+            expect(session.status, session.stderr).to.equal(0);
+            const [user, ssl, version] = session.stdout.trim().split("|");
+            expect([user, ssl]).to.deep.equal([asApi().PGUSER, "t"]);
+            expect(["TLSv1.2", "TLSv1.3"]).to.include(version);
+            expect(version! >= conf.ssl_min_protocol_version!).to.equal(true);
+        });
+
+        it("lets postgres_exporter in with its DATA_SOURCE_URI, user and password file", () => {
+            const env = exporter.container.env;
+            const uri = new URL(`postgresql://${env.DATA_SOURCE_URI}`);
+            const session = psql({
+                PGHOST: uri.hostname,
+                PGHOSTADDR: "127.0.0.1",
+                PGPORT: String(port),
+                PGDATABASE: uri.pathname.slice(1),
+                PGUSER: env.DATA_SOURCE_USER!,
+                PGPASSWORD: exporter.files.read(env.DATA_SOURCE_PASS_FILE!),
+                PGSSLMODE: uri.searchParams.get("sslmode")!,
+                PGSSLROOTCERT: exporter.files.hostPath(uri.searchParams.get("sslrootcert")!),
+            }, "SELECT current_user, pg_has_role('pg_monitor', 'MEMBER')");
+            expect(session.status, session.stderr).to.equal(0);
+            expect(session.stdout.trim()).to.equal("postgres_exporter|t");
+            expect(uri.searchParams.get("sslmode")).to.equal("verify-full");
+        });
+
+        it("fails verification for a name its certificate does not carry", () => {
+            const session = psql(asApi({ PGHOST: "localhost" }), "SELECT 1");
+            expect(session.status).to.not.equal(0);
+            expect(session.stderr).to.match(/server certificate for "[^"]+" does not match host name "localhost"/);
+        });
+
+        it("refuses a plaintext connection", () => {
+            const session = psql(asApi({ PGSSLMODE: "disable" }), "SELECT 1");
+            expect(session.status).to.not.equal(0);
+            expect(session.stderr).to.match(/pg_hba\.conf rejects connection for host "127\.0\.0\.1", user "[^"]+", database "[^"]+", no encryption/);
+        });
+
+        it("refuses a wrong password", () => {
+            const session = psql(asApi({ PGPASSWORD: "not-the-generated-password" }), "SELECT 1");
+            expect(session.status).to.not.equal(0);
+            expect(session.stderr).to.match(/password authentication failed for user "[^"]+"/);
+        });
+
+        it("refuses a client whose highest TLS version is below the configured minimum, and accepts the minimum", async () => {
+            // The stack's setting, not the file's: the file must carry it.
+            const { minimum, below: lower } = TLS_VERSIONS[stack.settings.tls.minVersion];
+            const atMinimum = psql(asApi({ PGSSLMINPROTOCOLVERSION: minimum, PGSSLMAXPROTOCOLVERSION: minimum }), "SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+            expect(atMinimum.status, atMinimum.stderr).to.equal(0);
+            expect(atMinimum.stdout.trim()).to.equal(minimum);
+
+            const before = servers.log("postgres").length;
+            const below = psql(asApi({ PGSSLMINPROTOCOLVERSION: lower, PGSSLMAXPROTOCOLVERSION: lower }), "SELECT 1");
+            expect(below.status).to.not.equal(0);
+            expect(below.stderr).to.match(/SSL error|protocol version|unsupported protocol/i);
+            // The server, not only the client, turned it down: it logs the failed handshake and its own range.
+            const refusal = await eventually("the server logging the refused handshake", 5000, async () =>
+                /could not accept SSL connection: unsupported protocol[\s\S]*/.exec(servers.log("postgres").slice(before))?.[0]);
+            expect(refusal).to.contain(`between ${minimum} and TLSv1.3`);
+        });
+    });
+}
