@@ -27,8 +27,8 @@ import { exporterTlsVersion } from "./webConfig";
  * | `redis`        | `redis-exporter:9121`                     | Redis (`redis_up`, memory, rejected connections) |
  * | `grafana`      | `grafana:3000/metrics`                    | Grafana                                         |
  * | `jaeger`       | `jaeger:8888` (plain HTTP, see below)     | Jaeger's internal telemetry                     |
- * | `node`         | `node-exporter:9100`                      | the Docker host: disk, memory, CPU              |
- * | `cadvisor`     | `cadvisor:8080` (plain HTTP, see below)   | every container: restarts, memory, CPU          |
+ * | `node`         | `node-exporter:9100` (Docker only)        | the Docker host: disk, memory, CPU              |
+ * | `cadvisor`     | `cadvisor:8080` (plain HTTP; Docker only) | every container: restarts, memory, CPU          |
  * | `blackbox`     | `blackbox-exporter:9115/probe`            | every public endpoint through the edge: `probe_success`, `probe_ssl_earliest_cert_expiry` |
  */
 export const SCRAPE_JOB_NAMES = {
@@ -112,6 +112,7 @@ export function scrapeJobs(settings: StackSettings): ScrapeJob[] {
     });
     const probes = publicProbes(settings);
     const blackbox = specs.blackboxExporter;
+    const onDocker = settings.platform === "docker";
 
     return [
         https(SCRAPE_JOB_NAMES.prometheus, specs.prometheus, {
@@ -137,18 +138,23 @@ export function scrapeJobs(settings: StackSettings): ScrapeJob[] {
             scheme: "http",
             static_configs: [{ targets: [`${specs.jaeger.alias}:${JAEGER_PORTS.metrics}`] }],
         },
-        https(SCRAPE_JOB_NAMES.node, specs.nodeExporter),
-        {
-            job_name: SCRAPE_JOB_NAMES.cadvisor,
-            scheme: "http",
-            static_configs: [{ targets: [`${specs.cadvisor.alias}:${specs.cadvisor.port}`] }],
-        },
+        // A Docker host has a node and containers to measure; Fargate has neither (ECS reports task metrics itself),
+        // and jobs whose targets never resolve would only fire TargetDown.
+        ...(onDocker ? [
+            https(SCRAPE_JOB_NAMES.node, specs.nodeExporter),
+            {
+                job_name: SCRAPE_JOB_NAMES.cadvisor,
+                scheme: "http",
+                static_configs: [{ targets: [`${specs.cadvisor.alias}:${specs.cadvisor.port}`] }],
+            },
+        ] : []),
         https(SCRAPE_JOB_NAMES.blackbox, blackbox, {
             metrics_path: "/probe",
-            // Probes go to the edge by the public hostnames (network aliases of the edge) on the port the edge
-            // listens on inside its container, so they exercise routing and the public certificate.
+            // Probes go to the public hostnames so they exercise routing and the public certificate: on Docker
+            // these are network aliases of the edge, reached on the port it listens on inside its container; on AWS
+            // they resolve to the load balancer, which listens on 443.
             static_configs: PUBLIC_ENDPOINTS.map((endpoint) => ({
-                targets: [`https://${settings.hostnames[endpoint]}:${EDGE_CONTAINER_PORTS.https}${probes[endpoint].path}`],
+                targets: [`https://${settings.hostnames[endpoint]}${onDocker ? `:${EDGE_CONTAINER_PORTS.https}` : ""}${probes[endpoint].path}`],
                 labels: { [PROBE_ENDPOINT_LABEL]: endpoint, __param_module: probes[endpoint].module },
             })),
             relabel_configs: [

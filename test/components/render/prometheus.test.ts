@@ -19,6 +19,7 @@ const staging = settings("staging", {
     prometheus: { scrapeInterval: "30s", evaluationInterval: "20s", retentionTime: "30d", retentionSize: "20GB" },
 });
 const production = settings("production", { environment: "production", images: API_IMAGE });
+const productionOnAws = settings("production", { platform: "aws", environment: "production", domain: "example.com", dnsZone: "example.com", images: API_IMAGE, aws: { region: "eu-west-1" } });
 
 interface ParsedJob {
     job_name: string;
@@ -38,6 +39,24 @@ function jobsOf(s: StackSettings): Map<string, ParsedJob> {
 
 describe("renderPrometheusConfig", () => {
     const specs = workloadSpecs(local);
+
+    describe("on AWS", () => {
+        it("has no host or container job: Fargate has no Docker host, and their targets would never resolve", () => {
+            const jobs = jobsOf(productionOnAws);
+            expect([...jobs.keys()]).to.deep.equal(["prometheus", "alertmanager", "api", "postgres", "redis", "grafana", "jaeger", "blackbox"]);
+        });
+
+        it("probes the public hostnames on the load balancer's port 443, not the edge container's port", () => {
+            const targets = jobsOf(productionOnAws).get("blackbox")!.static_configs.map((c) => c.targets[0]);
+            expect(targets).to.deep.equal([
+                "https://api.example.com/health/live",
+                "https://grafana.example.com/api/health",
+                "https://prometheus.example.com/-/healthy",
+                "https://alertmanager.example.com/-/healthy",
+                "https://jaeger.example.com/",
+            ]);
+        });
+    });
     const jobs = jobsOf(local);
 
     it("takes the scrape and evaluation intervals from settings", () => {
