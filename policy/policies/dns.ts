@@ -5,6 +5,7 @@ import { ContainerProps, containerName, DOCKER, onTypes, uploadsEndingWith } fro
 import { field, text, UNREADABLE } from "../lib/values";
 
 export const ROUTE53_RECORD = "aws:route53/record:Record";
+export const ALB_LISTENER_RULE = "aws:lb/listenerRule:ListenerRule";
 
 function normaliseHost(name: string): string {
     return name.trim().toLowerCase().replace(/\.$/, "");
@@ -17,10 +18,23 @@ export function publicHostnamesInZone(caddyfile: string, zone: string): string[]
     return [...new Set(hosts.filter((h) => h === z || h.endsWith(`.${z}`)))];
 }
 
-/** Requires a Route53 record for every public hostname the edge serves, when the environment has a DNS zone. */
+/** Host names a load balancer listener rule routes on (its `host-header` conditions). */
+export function listenerRuleHostnames(props: Record<string, unknown>): string[] {
+    const conditions = field(() => props.conditions);
+    if (!Array.isArray(conditions)) return [];
+    return conditions.flatMap((c) => {
+        const values = field(() => (c as { hostHeader?: { values?: unknown } }).hostHeader?.values);
+        return Array.isArray(values) ? values.map((v) => text(v)).filter((v): v is string => typeof v === "string").map(normaliseHost) : [];
+    });
+}
+
+/**
+ * Requires a Route53 record for every public hostname the stack serves, when the environment has a DNS zone:
+ * the site addresses of the Docker edge's Caddyfile, and the host names the AWS load balancer's rules route on.
+ */
 export const requireDnsRecordsForPublicHostnames: StackValidationPolicy = {
     name: "require-dns-records-for-public-hostnames",
-    description: "When the environment has a DNS zone, every hostname the edge serves in that zone has a Route53 record in the stack.",
+    description: "When the environment has a DNS zone, every hostname the edge or the load balancer serves in that zone has a Route53 record in the stack.",
     remediationSteps: "Set `dnsZone` and `publicAddress` in the stack config so the program declares the records; set `zone` in this policy's config to the same zone.",
     enforcementLevel: "mandatory",
     configSchema: {
@@ -48,6 +62,12 @@ export const requireDnsRecordsForPublicHostnames: StackValidationPolicy = {
                 for (const host of hosts) {
                     if (!recordNames.has(host) && !undecided) report(`Public hostname ${host} has no Route53 record in the stack.`, edge.urn);
                 }
+            }
+        }
+        const z = normaliseHost(zone);
+        for (const rule of args.resources.filter((r) => r.type === ALB_LISTENER_RULE)) {
+            for (const host of listenerRuleHostnames(rule.props).filter((h) => h === z || h.endsWith(`.${z}`))) {
+                if (!recordNames.has(host) && !undecided) report(`Public hostname ${host} (load balancer rule) has no Route53 record in the stack.`, rule.urn);
             }
         }
     },

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { limitDnsRecordTtl, publicHostnamesInZone, requireDnsRecordsForPublicHostnames, ROUTE53_RECORD } from "../../policy/policies/dns";
+import { ALB_LISTENER_RULE, limitDnsRecordTtl, publicHostnamesInZone, requireDnsRecordsForPublicHostnames, ROUTE53_RECORD } from "../../policy/policies/dns";
 import { CADDYFILE } from "./support/caddyfile";
 import { changed, compliantContainer, resource, UNKNOWN, upload } from "./support/fixtures";
 import { specifyResourcePolicy, specifyStackPolicy } from "./support/policySpec";
@@ -8,6 +8,12 @@ const edge = compliantContainer("service-stack-test-edge", { uploads: [upload("/
 const record = (host: string, inputs: Record<string, unknown> = {}) =>
     resource(ROUTE53_RECORD, `stack-dns-${host.split(".")[0]}`, { zoneId: "Z0123456789EXAMPLE", name: host, type: "A", ttl: 60, records: ["203.0.113.10"], allowOverwrite: true, ...inputs });
 const records = [record("api.staging.example.com"), record("grafana.staging.example.com")];
+const listenerRule = (host: string) => resource(ALB_LISTENER_RULE, `stack-alb-${host.split(".")[0]}`, {
+    listenerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/stack/1/2",
+    priority: 10,
+    conditions: [{ hostHeader: { values: [host] } }],
+    actions: [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/3" }],
+});
 
 describe("public hostnames", () => {
     it("are the edge's site addresses inside the zone", () => {
@@ -22,6 +28,9 @@ specifyStackPolicy(requireDnsRecordsForPublicHostnames, [edge, ...records], [
     { when: "the zone does not match the edge's hostnames", input: [edge, ...records], config: { zone: "example.org" }, violations: [/serves no hostname in the zone example.org/] },
     { when: "no zone is configured (local stack)", input: [edge], config: { zone: "" }, notApplicable: /no DNS zone/ },
     { when: "a record's name is unknown during preview (it may be the one that seems missing)", input: [edge, record(UNKNOWN.string), records[1]!] },
+    { when: "the AWS load balancer routes hostnames that all have records", input: [listenerRule("api.staging.example.com"), listenerRule("grafana.staging.example.com"), ...records] },
+    { when: "the AWS load balancer routes a hostname without a record", input: [listenerRule("api.staging.example.com"), listenerRule("jaeger.staging.example.com"), ...records], violations: [/jaeger.staging.example.com \(load balancer rule\) has no Route53 record/] },
+    { when: "a load balancer rule routes a hostname outside the zone", input: [listenerRule("status.example.org"), ...records] },
 ], { zone: "example.com" });
 
 specifyResourcePolicy(limitDnsRecordTtl, record("api.staging.example.com"), [
