@@ -9,11 +9,11 @@ import { type AlertDefinition, alertGroups, type AlertThresholds, runbookUrl } f
 export function renderAlertRules(settings: StackSettings, overrides: Partial<AlertThresholds> = {}): Record<string, string> {
     return Object.fromEntries(alertGroups(settings, overrides).map((group) => [
         `${group.name}.yml`,
-        stringify({ groups: [{ name: group.name, rules: group.rules.map(ruleOf) }] }, { aliasDuplicateObjects: false, lineWidth: 0 }),
+        stringify({ groups: [{ name: group.name, rules: group.rules.map((rule) => ruleOf(rule, settings.alerting.runbookUrl)) }] }, { aliasDuplicateObjects: false, lineWidth: 0 }),
     ]));
 }
 
-function ruleOf(definition: AlertDefinition) {
+function ruleOf(definition: AlertDefinition, runbook: string) {
     return {
         alert: definition.alert,
         expr: definition.expr,
@@ -22,7 +22,7 @@ function ruleOf(definition: AlertDefinition) {
         annotations: {
             summary: definition.summary,
             description: definition.description,
-            runbook_url: runbookUrl(definition.alert),
+            runbook_url: runbookUrl(runbook, definition.alert),
         },
     };
 }

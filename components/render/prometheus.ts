@@ -113,6 +113,14 @@ export function scrapeJobs(settings: StackSettings): ScrapeJob[] {
     const probes = publicProbes(settings);
     const blackbox = specs.blackboxExporter;
     const onDocker = settings.platform === "docker";
+    const hostJobs: ScrapeJob[] = [
+        https(SCRAPE_JOB_NAMES.node, specs.nodeExporter),
+        {
+            job_name: SCRAPE_JOB_NAMES.cadvisor,
+            scheme: "http",
+            static_configs: [{ targets: [`${specs.cadvisor.alias}:${specs.cadvisor.port}`] }],
+        },
+    ];
 
     return [
         https(SCRAPE_JOB_NAMES.prometheus, specs.prometheus, {
@@ -140,14 +148,7 @@ export function scrapeJobs(settings: StackSettings): ScrapeJob[] {
         },
         // A Docker host has a node and containers to measure; Fargate has neither (ECS reports task metrics itself),
         // and jobs whose targets never resolve would only fire TargetDown.
-        ...(onDocker ? [
-            https(SCRAPE_JOB_NAMES.node, specs.nodeExporter),
-            {
-                job_name: SCRAPE_JOB_NAMES.cadvisor,
-                scheme: "http",
-                static_configs: [{ targets: [`${specs.cadvisor.alias}:${specs.cadvisor.port}`] }],
-            },
-        ] : []),
+        ...(onDocker ? hostJobs : []),
         https(SCRAPE_JOB_NAMES.blackbox, blackbox, {
             metrics_path: "/probe",
             // Probes go to the public hostnames so they exercise routing and the public certificate: on Docker

@@ -1,4 +1,4 @@
-import { DEFAULT_IMAGES, environmentDefaults } from "./defaults";
+import { DEFAULT_IMAGES, DEFAULT_RUNBOOK_URL, environmentDefaults } from "./defaults";
 import {
     AlertingSettings,
     ApiSettings,
@@ -236,7 +236,7 @@ function readResources(r: ConfigReader, value: unknown, defaults: Record<Workloa
 }
 
 function readAlerting(r: ConfigReader, raw: RawConfig, value: unknown): AlertingSettings {
-    const a = r.object("alerting", value, ["repeatInterval", "groupWait", "groupInterval", "slack", "email", "pagerduty", "webhook", "watchdog"]);
+    const a = r.object("alerting", value, ["repeatInterval", "groupWait", "groupInterval", "slack", "email", "pagerduty", "webhook", "watchdog", "runbookUrl"]);
     const requireSecret = (key: SecretKey, receiver: string): void => {
         if (raw.values[key] === undefined) {
             r.conflict(`\`${raw.project}:${key}\` is required when \`alerting.${receiver}\` is enabled: set it with \`pulumi config set --secret ${key} …\`.`);
@@ -275,6 +275,8 @@ function readAlerting(r: ConfigReader, raw: RawConfig, value: unknown): Alerting
         pagerduty,
         webhook,
         watchdog,
+        // The alert's anchor is appended, so the URL names a document: no fragment, no query.
+        runbookUrl: r.string("alerting.runbookUrl", a.runbookUrl, DEFAULT_RUNBOOK_URL, /^https:\/\/[a-z0-9.-]+(:\d+)?\/[^\s#?]*$/i, "an https URL of the published docs/runbook.md, without `#` or `?`") ?? DEFAULT_RUNBOOK_URL,
     };
 }
 

@@ -1,6 +1,12 @@
 import type { AwsSettings, Environment, ImageSettings, ResourceLimits, WorkloadName } from "./types";
 
 /**
+ * Where docs/runbook.md is published when `alerting.runbookUrl` is not set: this repository's file on GitHub, under
+ * a placeholder organisation that each team replaces with its own (README, "Configuration").
+ */
+export const DEFAULT_RUNBOOK_URL = "https://github.com/example-org/service-stack/blob/main/docs/runbook.md";
+
+/**
  * Pinned default images: current stable releases, tag pinned (a digest may be added per stack:
  * `name:tag@sha256:…`). Prometheus is the v3 LTS line.
  */

@@ -120,6 +120,8 @@ export interface AlertingSettings {
     readonly webhook: boolean;
     /** Dead-man's-switch receiver for the Watchdog alert; the URL is the secret `watchdogUrl`. */
     readonly watchdog: boolean;
+    /** Published docs/runbook.md; every alert's `runbook_url` is this plus `#<alert in lower case>`. */
+    readonly runbookUrl: string;
 }
 
 export interface ApiMetricNames {

@@ -16,12 +16,9 @@ export { DEFAULT_ALERT_THRESHOLDS } from "./thresholds";
 export type { AlertThresholds } from "./thresholds";
 export type { AlertDefinition, AlertGroupDefinition, Severity } from "./types";
 
-/** The runbook every alert links to; one section per alert, anchored by the alert name in lower case. */
-export const RUNBOOK_BASE_URL = "https://github.com/example-org/service-stack/blob/main/docs/runbook.md";
-
-/** Link to an alert's runbook section (GitHub's heading anchor of `## <alert>`). */
-export function runbookUrl(alert: string): string {
-    return `${RUNBOOK_BASE_URL}#${alert.toLowerCase()}`;
+/** Link to an alert's section of the runbook at `runbook` (GitHub's heading anchor of `## <alert>`). */
+export function runbookUrl(runbook: string, alert: string): string {
+    return `${runbook}#${alert.toLowerCase()}`;
 }
 
 const CONCERNS: readonly ((context: AlertContext) => AlertGroupDefinition)[] = [

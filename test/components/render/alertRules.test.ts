@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { parse } from "yaml";
 import { renderAlertRules } from "../../../components/render/alertRules";
-import { DEFAULT_ALERT_THRESHOLDS, RUNBOOK_BASE_URL } from "../../../components/render/alerts";
+import { DEFAULT_ALERT_THRESHOLDS } from "../../../components/render/alerts";
+import { DEFAULT_RUNBOOK_URL } from "../../../components/settings/defaults";
 import { SCRAPE_JOB_NAMES } from "../../../components/render/prometheus";
 import { buildSettings } from "../../../components/settings/buildSettings";
 import type { StackSettings } from "../../../components/settings/types";
@@ -65,9 +66,9 @@ describe("renderAlertRules", () => {
             expect(Object.keys(rule.annotations).sort(), rule.alert).to.deep.equal(["description", "runbook_url", "summary"]);
             expect(rule.annotations.summary, rule.alert).to.have.length.above(10);
             expect(rule.annotations.description, rule.alert).to.match(/\{\{ \$value( \| \w+)? \}\}/);
-            expect(rule.annotations.runbook_url, rule.alert).to.equal(`${RUNBOOK_BASE_URL}#${rule.alert.toLowerCase()}`);
+            expect(rule.annotations.runbook_url, rule.alert).to.equal(`${DEFAULT_RUNBOOK_URL}#${rule.alert.toLowerCase()}`);
         }
-        expect(RUNBOOK_BASE_URL).to.match(/^https:\/\/github\.com\/[^/]+\/service-stack\/blob\/main\/docs\/runbook\.md$/);
+        expect(DEFAULT_RUNBOOK_URL).to.match(/^https:\/\/github\.com\/[^/]+\/service-stack\/blob\/main\/docs\/runbook\.md$/);
     });
 
     it("selects series only by the documented scrape job names", () => {

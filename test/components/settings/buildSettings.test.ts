@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { renderAlertRules } from "../../../components/render/alertRules";
 import { buildSettings, RawConfig } from "../../../components/settings/buildSettings";
 import { DEFAULT_IMAGES } from "../../../components/settings/defaults";
 import { ConfigError } from "../../../components/settings/validate";
@@ -208,6 +209,21 @@ describe("buildSettings", () => {
         it("accepts a receiver whose secret is set with --secret", () => {
             const s = buildSettings(raw({ alerting: { webhook: true }, webhookUrl: "https://hooks.example.com/x" }, ["webhookUrl"]));
             expect(s.alerting.webhook).to.equal(true);
+        });
+
+        it("a runbook URL that is not an https document URL", () => {
+            expect(problems({ alerting: { runbookUrl: "https://wiki.example.com/runbook#alerts" } })).to.deep.equal([
+                '`service-stack:alerting.runbookUrl` is "https://wiki.example.com/runbook#alerts": expected an https URL of the published docs/runbook.md, without `#` or `?`.',
+            ]);
+            expect(problems({ alerting: { runbookUrl: "http://wiki.example.com/runbook" } })).to.have.length(1);
+        });
+
+        it("links every alert into the configured runbook", () => {
+            const s = buildSettings(raw({ alerting: { runbookUrl: "https://git.example.com/platform/service-stack/-/blob/main/docs/runbook.md" } }));
+            expect(s.alerting.runbookUrl).to.equal("https://git.example.com/platform/service-stack/-/blob/main/docs/runbook.md");
+            const rules = Object.values(renderAlertRules(s)).join("\n");
+            expect(rules).to.contain("runbook_url: https://git.example.com/platform/service-stack/-/blob/main/docs/runbook.md#higherrorrate");
+            expect(rules).not.to.contain("example-org");
         });
 
         it("reports every problem at once", () => {

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { alertGroups, BACKUP_METRICS, RUNBOOK_BASE_URL, runbookUrl } from "../../../../components/render/alerts";
+import { alertGroups, BACKUP_METRICS, runbookUrl } from "../../../../components/render/alerts";
+import { DEFAULT_RUNBOOK_URL } from "../../../../components/settings/defaults";
 import { buildSettings } from "../../../../components/settings/buildSettings";
 
 const RUNBOOK = path.join(__dirname, "../../../../docs/runbook.md");
@@ -26,12 +27,12 @@ describe("docs/runbook.md", () => {
     const runbook = sections(fs.readFileSync(RUNBOOK, "utf8"));
 
     it("is the document every runbook_url points into", () => {
-        expect(RUNBOOK_BASE_URL.endsWith("/blob/main/docs/runbook.md")).to.equal(true);
+        expect(DEFAULT_RUNBOOK_URL.endsWith("/blob/main/docs/runbook.md")).to.equal(true);
     });
 
     it("has a section for every alert, at the anchor its runbook_url names", () => {
         for (const alert of alerts) {
-            const anchor = new URL(runbookUrl(alert.alert)).hash.slice(1);
+            const anchor = new URL(runbookUrl(DEFAULT_RUNBOOK_URL, alert.alert)).hash.slice(1);
             expect(runbook.has(anchor), `no "## ${alert.alert}" section for #${anchor}`).to.equal(true);
         }
     });
