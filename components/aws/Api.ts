@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderApiStandInConfig } from "../render/apiStandIn";
 import { RDS_ROLE_PASSWORD_ENV, renderRdsRolesSql } from "../render/rdsRoles";
 import { API_STAND_IN_CONFIG } from "../settings/buildSettings";
-import { JAEGER_PORTS, SECRET_FILES, workloadSpecs } from "../services/catalogue";
-import type { StackSettings } from "../settings/types";
+import { SECRET_FILES } from "../services/catalogue";
+import { apiEnvironment } from "../services/consumers";
 import { clusterName } from "./Cluster";
 import { AWS_TRUST_BUNDLE, awsTrustBundlePath, awsTrustBundleUrls } from "./context";
 import { FargateService, ServiceContainer, ServiceFile } from "./FargateService";
@@ -16,42 +16,6 @@ export const DB_ROLES_SCRIPT = "/etc/db-roles/roles.sql";
 const DB_ROLES_TRUST_BUNDLE = `/etc/db-roles/${AWS_TRUST_BUNDLE}`;
 /** The postgres image's own unprivileged user, which psql runs as. */
 const POSTGRES_IMAGE_USER = "999:999";
-
-/**
- * The API's environment on AWS: the same variables as on Docker, with the database and cache at the endpoints their
- * AWS certificates name, verified against the AWS trust bundle. Every credential is a `*_FILE` path. Exported for tests.
- */
-export function apiEnvironment(settings: StackSettings, endpoints: { postgres: string; redis: string }): Record<string, string> {
-    const specs = workloadSpecs(settings);
-    const spec = specs.api;
-    const trust = awsTrustBundlePath(spec);
-    return {
-        ...settings.api.env,
-        ENVIRONMENT: settings.environment,
-        PORT: String(settings.api.port),
-        // The load balancer's WAF enforces the same budget per client IP; the API may enforce it too.
-        RATE_LIMIT_PER_MINUTE: String(settings.edge.rateLimitPerMinute),
-        TLS_CERT_FILE: spec.tls.cert,
-        TLS_KEY_FILE: spec.tls.key,
-        DATABASE_HOST: endpoints.postgres,
-        DATABASE_PORT: String(specs.postgres.port),
-        DATABASE_NAME: settings.postgres.database,
-        DATABASE_USER: settings.postgres.appUser,
-        DATABASE_PASSWORD_FILE: SECRET_FILES.postgresAppPassword,
-        DATABASE_SSLMODE: "verify-full",
-        DATABASE_SSLROOTCERT: trust,
-        REDIS_URL: `rediss://${endpoints.redis}:${specs.redis.port}/0`,
-        REDIS_PASSWORD_FILE: SECRET_FILES.redisPassword,
-        REDIS_CA_FILE: trust,
-        JWT_SIGNING_KEY_FILE: SECRET_FILES.apiSigningKey,
-        METRICS_TOKEN_FILE: SECRET_FILES.apiMetricsToken,
-        OTEL_SERVICE_NAME: "api",
-        OTEL_EXPORTER_OTLP_ENDPOINT: `https://${specs.jaeger.alias}:${JAEGER_PORTS.otlpGrpc}`,
-        OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
-        OTEL_EXPORTER_OTLP_CERTIFICATE: spec.tls.ca,
-        ...(settings.api.standIn ? { XDG_DATA_HOME: "/tmp/caddy-data", XDG_CONFIG_HOME: "/tmp/caddy-config" } : {}),
-    };
-}
 
 /**
  * The team's API on Fargate behind the load balancer, scaled between `aws.api.minCount` and `maxCount` on CPU and on
@@ -78,7 +42,9 @@ export class Api extends pulumi.ComponentResource {
             { path: SECRET_FILES.apiMetricsToken, kind: "stored", secret: credentials["api-metrics-token"] },
             ...(settings.api.standIn ? [{ path: API_STAND_IN_CONFIG, kind: "config" as const, content: renderApiStandInConfig(settings, spec.tls) }] : []),
         ];
-        const environment = pulumi.all([args.data.postgresAddress, args.data.redisAddress]).apply(([postgres, redis]) => apiEnvironment(settings, { postgres, redis }));
+        const environment = pulumi.all([args.data.postgresAddress, args.data.redisAddress]).apply(([postgresHost, redisHost]) =>
+            // The data tier is verified against the AWS trust bundle: RDS and ElastiCache certificates are AWS-issued.
+            apiEnvironment(settings, { postgresHost, redisHost }, awsTrustBundlePath(spec)));
         const api: ServiceContainer = {
             name: "api",
             image: settings.images.api,

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { publicUrl } from "../render/publicUrl";
 import { GeneratedSecrets } from "../secrets/GeneratedSecrets";
-import { BASIC_AUTH_USERS, NOT_ON_AWS, workloadSpecs } from "../services/catalogue";
+import { NOT_ON_AWS, workloadSpecs } from "../services/catalogue";
+import { connectionOutput, publicUrls } from "../services/consumers";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSecrets, StackSettings, WORKLOADS } from "../settings/types";
 import { InternalCa } from "../tls/InternalCa";
 import { Alertmanager } from "./Alertmanager";
@@ -138,28 +138,12 @@ export class AwsStack extends pulumi.ComponentResource {
         const backups = new Backups(`${name}-backups`, base, inAws);
 
         this.statefulVolumes = [encryption.key, postgres.instance, redis.replicationGroup, cluster.fileSystem, configBucket.bucket, backups.bucket, lb.logBucket.bucket];
-        this.publicUrls = Object.fromEntries(PUBLIC_ENDPOINTS.map((e) => [e, publicUrl(settings, e)])) as Record<PublicEndpoint, string>;
+        this.publicUrls = publicUrls(settings);
         this.caCertPem = ca.caCertPem;
-        this.connection = pulumi.secret(pulumi.all([
-            postgres.instance.address,
-            redis.replicationGroup.primaryEndpointAddress,
-            generated.postgresAppPassword.result,
-            generated.redisPassword.result,
-            generated.grafanaAdminPassword.result,
-            generated.prometheusPassword.result,
-            generated.alertmanagerPassword.result,
-            generated.jaegerPassword.result,
-        ]).apply(([pgHost, redisHost, pgPassword, redisPassword, grafanaPassword, prometheusPassword, alertmanagerPassword, jaegerPassword]) => ({
-            postgres: {
-                host: pgHost, port: specs.postgres.port, database: settings.postgres.database, user: settings.postgres.appUser, password: pgPassword,
-                sslmode: "verify-full", sslrootcert: awsTrustBundleUrls(awsSettings.region)[0],
-            },
-            redis: { url: `rediss://${redisHost}:${specs.redis.port}/0`, password: redisPassword },
-            grafana: { url: this.publicUrls.grafana, user: settings.grafana.adminUser, password: grafanaPassword },
-            prometheus: { url: this.publicUrls.prometheus, user: BASIC_AUTH_USERS.prometheus, password: prometheusPassword },
-            alertmanager: { url: this.publicUrls.alertmanager, user: BASIC_AUTH_USERS.alertmanager, password: alertmanagerPassword },
-            jaeger: { url: this.publicUrls.jaeger, user: BASIC_AUTH_USERS.jaeger, password: jaegerPassword },
-        })));
+        // RDS's certificate chains to the AWS trust bundle, not to the stack's CA.
+        this.connection = connectionOutput(settings, generated,
+            { postgresHost: postgres.instance.address, redisHost: redis.replicationGroup.primaryEndpointAddress },
+            awsTrustBundleUrls(awsSettings.region)[0]);
 
         this.registerOutputs({
             publicUrls: this.publicUrls,

@@ -1,9 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DnsRecords } from "../dns/DnsRecords";
-import { publicUrl } from "../render/publicUrl";
 import { GeneratedSecrets } from "../secrets/GeneratedSecrets";
 import { workloadSpecs } from "../services/catalogue";
+import { connectionOutput, publicUrls } from "../services/consumers";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSecrets, StackSettings, WORKLOADS } from "../settings/types";
 import { InternalCa } from "../tls/InternalCa";
 import { Alertmanager } from "./Alertmanager";
@@ -82,23 +82,9 @@ export class DockerStack extends pulumi.ComponentResource {
             new DnsRecords(`${name}-dns`, { dns: settings.dns, hostnames: PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]) }, { parent: this });
         }
 
-        this.publicUrls = Object.fromEntries(PUBLIC_ENDPOINTS.map((e) => [e, publicUrl(settings, e)])) as Record<PublicEndpoint, string>;
+        this.publicUrls = publicUrls(settings);
         this.caCertPem = ca.caCertPem;
-        this.connection = pulumi.secret(pulumi.all([
-            generated.postgresAppPassword.result,
-            generated.redisPassword.result,
-            generated.grafanaAdminPassword.result,
-            generated.prometheusPassword.result,
-            generated.alertmanagerPassword.result,
-            generated.jaegerPassword.result,
-        ]).apply(([pgPassword, redisPassword, grafanaPassword, prometheusPassword, alertmanagerPassword, jaegerPassword]) => ({
-            postgres: { host: specs.postgres.alias, port: specs.postgres.port, database: settings.postgres.database, user: settings.postgres.appUser, password: pgPassword, sslmode: "verify-full" },
-            redis: { url: `rediss://${specs.redis.alias}:${specs.redis.port}/0`, password: redisPassword },
-            grafana: { url: this.publicUrls.grafana, user: settings.grafana.adminUser, password: grafanaPassword },
-            prometheus: { url: this.publicUrls.prometheus, user: "prometheus", password: prometheusPassword },
-            alertmanager: { url: this.publicUrls.alertmanager, user: "alertmanager", password: alertmanagerPassword },
-            jaeger: { url: this.publicUrls.jaeger, user: "jaeger", password: jaegerPassword },
-        })));
+        this.connection = connectionOutput(settings, generated, { postgresHost: specs.postgres.alias, redisHost: specs.redis.alias });
 
         this.registerOutputs({
             publicUrls: this.publicUrls,
