@@ -46,7 +46,8 @@ function upstream(settings: StackSettings, specs: Readonly<Record<string, Worklo
 /**
  * The edge's Caddyfile: one site per public hostname with TLS (ACME when a domain is set, else the internal-CA
  * certificate), the security headers, and a reverse proxy to the service over TLS verified against the internal CA.
- * Listens on unprivileged container ports; plain HTTP only redirects, to the host's published HTTPS port.
+ * Error responses (401, 502…) carry the same headers. Listens on unprivileged container ports; plain HTTP only
+ * redirects, to the host's published HTTPS port.
  * The Jaeger UI, which has no login, is guarded by basic auth imported from a secret snippet file.
  */
 export function renderCaddyfile(settings: StackSettings): string {
@@ -71,9 +72,13 @@ export function renderCaddyfile(settings: StackSettings): string {
         const proxy = url.startsWith("https")
             ? d(["reverse_proxy", url], [d(["transport", "http"], [d(["tls_trusted_ca_certs", edge.tls.ca]), d(["tls_server_name", spec.alias])])])
             : d(["reverse_proxy", url]);
+        const headers = securityHeaders(settings, endpoint === "api" ? CSP_API : CSP_UI);
         return d([settings.hostnames[endpoint]], [
             tls,
-            securityHeaders(settings, endpoint === "api" ? CSP_API : CSP_UI),
+            headers,
+            // Caddy applies a site's `header` block only to responses its handlers write: a basic-auth 401 or a 502
+            // from a down upstream would go out with `Server: Caddy` and none of the headers. Error routes write them.
+            d(["handle_errors"], [headers, d(["respond", "{err.status_code} {err.status_text}"])]),
             ...(endpoint === "jaeger" ? [d(["import", SECRET_FILES.edgeJaegerBasicAuth])] : []),
             proxy,
         ]);

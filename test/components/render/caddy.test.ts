@@ -24,6 +24,16 @@ describe("the Caddyfile", () => {
         }
     });
 
+    it("answers errors (a basic-auth 401, a 502 from a down upstream) with the same security headers and no Server", () => {
+        for (const [endpoint, host] of Object.entries(local.hostnames)) {
+            const body = site(caddyfile, host);
+            const headers = /\n\t(header \{\n[\s\S]*?\n\t\})/.exec(body)![1]!;
+            expect(headers, host).to.contain("\t\t-Server\n");
+            const nested = headers.replace(/\n\t/g, "\n\t\t");
+            expect(body, `${endpoint}: handle_errors`).to.contain(`\n\thandle_errors {\n\t\t${nested}\n\t\trespond "{err.status_code} {err.status_text}"\n\t}\n`);
+        }
+    });
+
     it("redirects plain HTTP to the published HTTPS port", () => {
         expect(caddyfile).to.contain('http:// {\n\tredir "https://{host}:8443{uri}" 308\n}');
         expect(renderCaddyfile(production)).to.contain('redir "https://{host}{uri}" 308');
