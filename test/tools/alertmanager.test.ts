@@ -7,6 +7,7 @@ import { SECRETS_DIR } from "../../components/services/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
 import { SECRET_KEYS } from "../../components/settings/types";
 import { requireTool, runTool, tempDir } from "../support/tools";
+import { ROUTE_CASES, WATCHDOG_ROUTE_LABELS } from "./fixtures/alertRoutes";
 
 const EVERY_RECEIVER = {
     slack: { channel: "#ops-alerts" },
@@ -74,21 +75,15 @@ describe("amtool (Debian's 0.25) on the rendered alertmanager.yml", () => {
         for (const file of files) expect(fs.existsSync(file), file).to.equal(true);
     });
 
-    it("routes a critical alert to the critical receiver (PagerDuty and chat)", () => {
-        expect(routes(full, { severity: "critical", alertname: "HighErrorRate", service: "api" })).to.deep.equal(["critical"]);
-    });
-
-    it("routes a warning to the warning receiver (chat)", () => {
-        expect(routes(full, { severity: "warning", alertname: "ModerateErrorRate", service: "api" })).to.deep.equal(["warning"]);
-    });
+    for (const route of ROUTE_CASES) {
+        it(`routes ${route.what}`, () => {
+            expect(routes(full, route.labels)).to.deep.equal([route.receiver]);
+        });
+    }
 
     it("routes the Watchdog to the dead-man's switch, or to the null receiver when none is configured", () => {
-        expect(routes(full, { severity: "none", alertname: "Watchdog" })).to.deep.equal(["watchdog"]);
-        expect(routes(empty, { severity: "none", alertname: "Watchdog" })).to.deep.equal(["null"]);
-    });
-
-    it("routes an alert of an unexpected severity to the default (chat) receiver rather than dropping it", () => {
-        expect(routes(full, { severity: "info", alertname: "Something", service: "api" })).to.deep.equal(["default"]);
+        expect(routes(full, WATCHDOG_ROUTE_LABELS)).to.deep.equal(["watchdog"]);
+        expect(routes(empty, WATCHDOG_ROUTE_LABELS)).to.deep.equal(["null"]);
     });
 
     it("fails a config that routes to an undeclared receiver (the check can fail)", () => {
