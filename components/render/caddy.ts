@@ -66,7 +66,7 @@ export function renderCaddyfile(settings: StackSettings): string {
         d(["auto_https", "disable_redirects"]),
         ...(settings.edge.acmeEmail ? [d(["email", settings.edge.acmeEmail])] : []),
     ]);
-    const redirect = d([`http://`], [d(["redir", `https://{host}${port}{uri}`, "308"])]);
+    const redirect = d([`http://`], [d(["header", "-Server"]), d(["redir", `https://{host}${port}{uri}`, "308"])]);
     const sites = PUBLIC_ENDPOINTS.map((endpoint) => {
         const { url, spec } = upstream(settings, specs, endpoint);
         const proxy = url.startsWith("https")

@@ -66,9 +66,12 @@ function headersSet(site: CaddyBlock, blocks: readonly CaddyBlock[]): Set<string
     return names;
 }
 
-/** True when a site block only redirects (plain-HTTP sites may do nothing else). */
+/**
+ * True when a site block only redirects to HTTPS (plain-HTTP sites may do nothing else; setting or removing response
+ * headers, e.g. `header -Server`, serves no content).
+ */
 function onlyRedirects(site: CaddyBlock, blocks: readonly CaddyBlock[]): boolean {
-    const directives = flattenDirectives(site.body, snippets(blocks)).filter((d) => d.tokens[0] !== "import" && d.tokens[0] !== "log");
+    const directives = flattenDirectives(site.body, snippets(blocks)).filter((d) => !["import", "log", "header"].includes(d.tokens[0] ?? ""));
     return directives.length > 0 && directives.every((d) => {
         // `redir [matcher] <to> [code]`: the target is the first argument that is not a matcher.
         const target = d.tokens.slice(1).find((t) => !t.startsWith("@") && !t.startsWith("/") && t !== "*");

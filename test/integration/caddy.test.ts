@@ -80,7 +80,8 @@ describe("Caddy 2.6 on loopback: the edge's Caddyfile in front of the API stand-
 
     /** An in-process HTTPS server standing in for an upstream, answering `<alias> stand-in <path>`. */
     async function startStandIn(alias: string, pair: { cert: string; key: string }): Promise<number> {
-        const seen = (seenByStandIn[alias] = { requests: 0, tlsErrors: [] });
+        const seen: { requests: number; tlsErrors: string[] } = { requests: 0, tlsErrors: [] };
+        seenByStandIn[alias] = seen;
         const server = https.createServer({ cert: pair.cert, key: pair.key }, (req, res) => {
             seen.requests++;
             res.writeHead(200, { "content-type": "text/plain" });
@@ -227,6 +228,7 @@ describe("Caddy 2.6 on loopback: the edge's Caddyfile in front of the API stand-
         const reply = await request({ port: ports.http, path: "/health/live?probe=1", headers: { host } });
         expect(reply.status).to.equal(308);
         expect(reply.headers.location).to.equal(`https://${host}:${stack.settings.edge.httpsPort}/health/live?probe=1`);
+        expect(reply.headers, "the redirect names no server software").not.to.have.property("server");
     });
 
     it("proxies the API's hostname to the API stand-in over TLS verified for its alias", async () => {

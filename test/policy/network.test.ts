@@ -66,6 +66,9 @@ describe("edge TLS problems", () => {
         expect(edgeTlsProblems(CADDYFILE.replace("email ops@example.com", "auto_https disable_redirects"), [8080])).to.have.length(1);
         expect(edgeTlsProblems(`${CADDYFILE}\nhttp://status.example.com {\n\trespond "ok"\n}\n`, [])).to.deep.equal(["site http://status.example.com serves content over plain HTTP instead of redirecting to HTTPS"]);
         expect(edgeTlsProblems(`${CADDYFILE}\n:8080 {\n\tredir https://{host}{uri}\n}\n`, [])).to.deep.equal([]);
+        // Removing a response header serves nothing; a site that only sets headers still redirects nobody.
+        expect(edgeTlsProblems(`${CADDYFILE}\n:8080 {\n\theader -Server\n\tredir https://{host}{uri}\n}\n`, [])).to.deep.equal([]);
+        expect(edgeTlsProblems(`${CADDYFILE}\n:8080 {\n\theader -Server\n}\n`, [])).to.deep.equal(["site :8080 serves content over plain HTTP instead of redirecting to HTTPS"]);
     });
 });
 

@@ -35,7 +35,7 @@ describe("the Caddyfile", () => {
     });
 
     it("redirects plain HTTP to the published HTTPS port", () => {
-        expect(caddyfile).to.contain('http:// {\n\tredir "https://{host}:8443{uri}" 308\n}');
+        expect(caddyfile).to.contain('http:// {\n\theader -Server\n\tredir "https://{host}:8443{uri}" 308\n}');
         expect(renderCaddyfile(production)).to.contain('redir "https://{host}{uri}" 308');
     });
 
