@@ -248,6 +248,10 @@ interface EcsContainerDefinition {
     privileged?: boolean;
     readonlyRootFilesystem?: boolean;
     user?: string;
+    essential?: boolean;
+    portMappings?: unknown[];
+    dependsOn?: { containerName?: string; condition?: string }[];
+    linuxParameters?: { capabilities?: { add?: string[]; drop?: string[] } };
     environment?: { name?: string; value?: string }[];
 }
 
@@ -279,18 +283,50 @@ export const disallowEcsPlaintextSecrets: ResourceValidationPolicy = {
     }),
 };
 
-/** Requires hardened ECS containers: not privileged, read-only root, non-root user. */
+/** Docker's default capabilities (what an ECS container keeps unless it drops them). */
+export const DOCKER_DEFAULT_CAPABILITIES: readonly string[] = [
+    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+];
+
+/**
+ * Why a root container does not qualify as a file hand-over init container, or none when it does. Fargate creates
+ * task-local volumes owned by root (aws/containers-roadmap#938) and lets a task add back only SYS_PTRACE, so the
+ * only way to fill them for non-root consumers is a root container that keeps CHOWN alone, dropping the rest by name.
+ * Such a container is allowed when it is a one-shot step others wait for, serves nothing and keeps nothing but CHOWN.
+ */
+function rootInitShortfalls(def: EcsContainerDefinition, all: readonly EcsContainerDefinition[]): string[] {
+    const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+    const normalise = (cap: unknown) => String(cap).toUpperCase().replace(/^CAP_/, "");
+    const capabilities = def.linuxParameters?.capabilities;
+    const dropped = new Set(list(capabilities?.drop).map(normalise));
+    const added = list(capabilities?.add).map(normalise);
+    const kept = dropped.has("ALL") ? [] : DOCKER_DEFAULT_CAPABILITIES.filter((c) => c !== "CHOWN" && !dropped.has(c));
+    const awaited = all.some((other) => other !== def && list(other.dependsOn).some((d) => (d as { containerName?: unknown }).containerName === def.name && (d as { condition?: unknown }).condition === "SUCCESS"));
+    return [
+        ...(def.essential !== false ? ["it is essential"] : []),
+        ...(awaited ? [] : ["no container waits for its SUCCESS"]),
+        ...(list(def.portMappings).length > 0 ? ["it maps ports"] : []),
+        ...(added.length > 0 ? [`it adds ${added.join(", ")}`] : []),
+        ...(kept.length > 0 ? [`it keeps ${kept.join(", ")}`] : []),
+    ];
+}
+
+/** Requires hardened ECS containers: not privileged, read-only root, non-root user (or a capability-less root init). */
 export const requireEcsContainerHardening: ResourceValidationPolicy = {
     name: "require-ecs-container-hardening",
-    description: "ECS containers are not privileged, have a read-only root filesystem and run as a non-root user.",
-    remediationSteps: "In each container definition set `privileged: false`, `readonlyRootFilesystem: true` and `user` to the image's unprivileged uid:gid.",
+    description: "ECS containers are not privileged, have a read-only root filesystem and run as a non-root user; only a one-shot init container that keeps no capability but CHOWN may run as root.",
+    remediationSteps: "In each container definition set `privileged: false`, `readonlyRootFilesystem: true` and `user` to the image's unprivileged uid:gid. A container that must hand files to other users (Fargate's task volumes are root's) may run as root only with `essential: false`, no port mappings, others waiting for its SUCCESS, nothing in `capabilities.add`, and every default capability but CHOWN in `capabilities.drop`.",
     enforcementLevel: "mandatory",
     validateResource: onTypes<{ containerDefinitions?: unknown }>([AWS.taskDefinition], (task, _args, report) => {
-        for (const def of containerDefinitions(field(() => task.containerDefinitions), report) ?? []) {
+        const defs = containerDefinitions(field(() => task.containerDefinitions), report) ?? [];
+        for (const def of defs) {
             const name = def.name ?? "?";
             if (def.privileged === true) report(`Container ${name} is privileged.`);
             if (def.readonlyRootFilesystem !== true) report(`Container ${name} has a writable root filesystem.`);
-            if (isRootUser(def.user)) report(`Container ${name} runs as root.`);
+            if (isRootUser(def.user)) {
+                const shortfalls = rootInitShortfalls(def, defs);
+                if (shortfalls.length > 0) report(`Container ${name} runs as root but is not a one-shot init container keeping only CHOWN: ${shortfalls.join("; ")}.`);
+            }
         }
     }),
 };

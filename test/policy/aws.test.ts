@@ -113,9 +113,25 @@ specifyResourcePolicy(disallowEcsPlaintextSecrets, task, [
     { when: "the definitions are not JSON", input: set(task, "containerDefinitions", "[{"), violations: [/not valid JSON/] },
     { when: "the definitions are unknown during preview", input: set(task, "containerDefinitions", UNKNOWN.string) },
 ]);
-specifyResourcePolicy(requireEcsContainerHardening, task, [
+// A root init container that hands files over: one-shot, awaited, no ports, every default capability but CHOWN dropped by name.
+const KEEP_ONLY_CHOWN = ["AUDIT_WRITE", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
+const ROOT_INIT = { name: "config-init", image: "public.ecr.aws/aws-cli/aws-cli:2.27.0", user: "0:0", essential: false, readonlyRootFilesystem: true, portMappings: [], linuxParameters: { capabilities: { drop: KEEP_ONLY_CHOWN } } };
+const AWAITING_API = { ...API_CONTAINER, dependsOn: [{ containerName: "config-init", condition: "SUCCESS" }] };
+const initTask = set(task, "containerDefinitions", definitions([ROOT_INIT, AWAITING_API]));
+const withInit = (init: Record<string, unknown>, api: Record<string, unknown> = AWAITING_API) => set(task, "containerDefinitions", definitions([{ ...ROOT_INIT, ...init }, api]));
+specifyResourcePolicy(requireEcsContainerHardening, initTask, [
     { when: "a container is privileged, writable and root", input: set(task, "containerDefinitions", definitions([{ name: "sidecar", privileged: true }])), violations: [/sidecar is privileged/, /sidecar has a writable root/, /sidecar runs as root/] },
-    { when: "the user is 0", input: set(task, "containerDefinitions", definitions([{ ...API_CONTAINER, user: "0" }])), violations: [/api runs as root/] },
+    { when: "the user is 0", input: set(task, "containerDefinitions", definitions([{ ...API_CONTAINER, user: "0" }])), violations: [/api runs as root but is not a one-shot init container keeping only CHOWN: it is essential; no container waits for its SUCCESS; it keeps AUDIT_WRITE, DAC_OVERRIDE, /] },
+    { when: "the root init container drops ALL", input: withInit({ linuxParameters: { capabilities: { drop: ["ALL"] } } }) },
+    { when: "the root init container names capabilities with CAP_ in lower case", input: withInit({ linuxParameters: { capabilities: { drop: KEEP_ONLY_CHOWN.map((c) => `cap_${c.toLowerCase()}`) } } }) },
+    { when: "the root init container keeps DAC_OVERRIDE", input: withInit({ linuxParameters: { capabilities: { drop: KEEP_ONLY_CHOWN.filter((c) => c !== "DAC_OVERRIDE") } } }), violations: [/config-init runs as root .*: it keeps DAC_OVERRIDE\.$/] },
+    { when: "the root init container drops no capability", input: withInit({ linuxParameters: {} }), violations: [/config-init runs as root .*: it keeps AUDIT_WRITE, DAC_OVERRIDE, FOWNER, .*SYS_CHROOT\.$/] },
+    { when: "the root init container adds SYS_PTRACE", input: withInit({ linuxParameters: { capabilities: { add: ["SYS_PTRACE"], drop: KEEP_ONLY_CHOWN } } }), violations: [/config-init runs as root .*: it adds SYS_PTRACE\.$/] },
+    { when: "the root init container is essential", input: withInit({ essential: true }), violations: [/config-init runs as root .*: it is essential\.$/] },
+    { when: "the root init container maps a port", input: withInit({ portMappings: [{ containerPort: 8080, protocol: "tcp" }] }), violations: [/config-init runs as root .*: it maps ports\.$/] },
+    { when: "no container waits for the root init container", input: withInit({}, API_CONTAINER), violations: [/config-init runs as root .*: no container waits for its SUCCESS\.$/] },
+    { when: "the workload waits only for the root init container to COMPLETE", input: withInit({}, { ...API_CONTAINER, dependsOn: [{ containerName: "config-init", condition: "COMPLETE" }] }), violations: [/no container waits for its SUCCESS/] },
+    { when: "the root init container has a writable root filesystem", input: withInit({ readonlyRootFilesystem: false }), violations: [/config-init has a writable root/] },
 ]);
 
 const logs = resource(AWS.logGroup, "stack-api-logs", { retentionInDays: 30, kmsKeyId: "arn:aws:kms:eu-west-1:1:key/abc" });
