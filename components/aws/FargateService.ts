@@ -85,8 +85,8 @@ export function configHash(entries: readonly (readonly [string, string])[]): str
 }
 
 /**
- * One ECS service on Fargate, generic over what it runs: the task definition (containers plus init containers that
- * copy configuration from the config bucket and secrets from Secrets Manager into task-local volumes), its
+ * One ECS service on Fargate, generic over what it runs: the task definition (containers plus an init container that
+ * copies configuration from the config bucket and secrets from Secrets Manager into task-local volumes), its
  * execution and task roles (each limited to this service's secrets, objects and access points), its log group,
  * its Cloud Map name, and the service in the private subnets without public IPs, rolling back a failed deployment.
  */
@@ -97,7 +97,7 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly logGroup: aws.cloudwatch.LogGroup;
     public readonly executionRole: aws.iam.Role;
     public readonly taskRole: aws.iam.Role;
-    /** The configuration hash set as `CONFIG_SHA256` on the init containers. */
+    /** The configuration hash set as `CONFIG_SHA256` on the init container. */
     public readonly configHash: pulumi.Output<string>;
 
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {

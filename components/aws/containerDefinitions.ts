@@ -18,7 +18,7 @@ export interface TaskFile {
 export interface ContainerPlan {
     readonly name: string;
     readonly image: string;
-    /** Numeric `uid:gid`; the init container writing this container's files runs as the same user. */
+    /** Numeric non-root `uid[:gid]`; the init container hands this container's secret files to this user. */
     readonly user: string;
     /** CPU units (1024 = one vCPU). */
     readonly cpu: number;
@@ -46,11 +46,11 @@ export interface ContainerPlan {
 export interface TaskPlan {
     readonly region: string;
     readonly logGroup: string;
-    /** Name of the config bucket the init containers read from. */
+    /** Name of the config bucket the init container reads from. */
     readonly configBucket: string;
-    /** Image of the init containers (the AWS CLI, pinned). */
+    /** Image of the init container (the AWS CLI, pinned). */
     readonly initImage: string;
-    /** Content hash of the task's configuration and secret versions; set as `CONFIG_SHA256` on the init containers. */
+    /** Content hash of the task's configuration and secret versions; set as `CONFIG_SHA256` on the init container. */
     readonly configHash: string;
     readonly containers: readonly ContainerPlan[];
 }
@@ -78,12 +78,12 @@ export interface EcsContainerDefinition {
 
 export interface TaskLayout {
     readonly containerDefinitions: EcsContainerDefinition[];
-    /** Task-local (bind) volumes the init containers fill: one per directory a container reads files from. */
+    /** Task-local (bind) volumes the init container fills: one per directory a container reads files from. */
     readonly configVolumes: string[];
     readonly size: FargateSize;
 }
 
-/** Where init containers mount the config volumes they fill. */
+/** Where the init container mounts the config volumes it fills. */
 export const INIT_MOUNT_ROOT = "/out";
 const INIT_CPU = 64;
 const INIT_MEMORY_MIB = 128;
@@ -120,66 +120,76 @@ function env(values: Readonly<Record<string, string>>): { name: string; value: s
 }
 
 /**
- * The container definitions of a Fargate task: each container plus, per distinct user, one init container (the
- * AWS CLI) that writes the files of that user's containers into task-local volumes, which the containers mount
- * read-only and wait for (`dependsOn` SUCCESS). Credentials reach the init containers only through ECS `secrets`
- * and land in files of mode 0400; no container's `environment` carries one. Every container runs as its non-root
- * user on a read-only root filesystem with every capability dropped, and logs to the task's log group.
+ * Docker's default capabilities but CHOWN: what the init container drops. Fargate lets a task add back only
+ * SYS_PTRACE, so "drop ALL, add CHOWN" is impossible there; dropping the rest by name leaves CHOWN alone.
+ */
+export const INIT_DROPPED_CAPABILITIES: readonly string[] = [
+    "AUDIT_WRITE", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+];
+/** The init container's user: root, because Fargate creates task-local volumes owned by root with mode 0755. */
+export const INIT_USER = "0:0";
+/** The init container's name. */
+export const INIT_CONTAINER = "config-init";
+
+/**
+ * The container definitions of a Fargate task: each container plus one init container (the AWS CLI) that writes
+ * every container's files into task-local volumes, which the containers mount read-only and wait for (`dependsOn`
+ * SUCCESS). Fargate creates those volumes owned by root with mode 0755 (aws/containers-roadmap#938), so the init
+ * container runs as root with every capability but CHOWN dropped: it writes each file as root (configuration stays
+ * root-owned, 0444) and hands each secret (0400) to its consumer's user with `chown`. Credentials reach the init
+ * container only through ECS `secrets`; no container's `environment` carries one. Every other container runs as its
+ * non-root user with every capability dropped; all run on a read-only root filesystem and log to the task's group.
  */
 export function taskLayout(plan: TaskPlan): TaskLayout {
     const names = new Set<string>();
     for (const c of plan.containers) {
+        if (c.name === INIT_CONTAINER) throw new Error(`taskLayout: container name "${INIT_CONTAINER}" is reserved for the init container.`);
         if (names.has(c.name)) throw new Error(`taskLayout: two containers are named "${c.name}".`);
         names.add(c.name);
         if (/^0(:|$)/.test(c.user) || !/^\d+(:\d+)?$/.test(c.user)) throw new Error(`taskLayout: container "${c.name}" has user "${c.user}": expected a numeric, non-root uid[:gid].`);
         for (const f of c.files) if (!f.path.startsWith("/")) throw new Error(`taskLayout: container "${c.name}" has a relative file path "${f.path}".`);
     }
 
-    const users = [...new Set(plan.containers.filter((c) => c.files.length > 0).map((c) => c.user))];
-    const initName = (user: string) => (users.length === 1 ? "config-init" : `config-init-${user.split(":")[0]}`);
     const volumesOf = new Map(plan.containers.map((c) => [c.name, mountRoots(c.files.map((f) => f.path)).map((root) => ({ root, volume: volumeName(c.name, root) }))]));
-
-    const inits: EcsContainerDefinition[] = users.map((user) => {
-        const consumers = plan.containers.filter((c) => c.user === user && c.files.length > 0);
-        const files: InitFile[] = [];
-        const secrets: { name: string; valueFrom: string }[] = [];
-        for (const c of consumers) {
-            const volumes = volumesOf.get(c.name) ?? [];
-            for (const f of c.files) {
-                const { root, volume } = volumes.find((v) => f.path.startsWith(`${v.root}/`))!;
-                const target = `${INIT_MOUNT_ROOT}/${volume}${f.path.slice(root.length)}`;
-                if (f.source.kind === "secret") {
-                    const name = secretEnvName(`${c.name}${f.path}`);
-                    secrets.push({ name, valueFrom: f.source.valueFrom });
-                    files.push({ target, source: { kind: "secret", env: name } });
-                } else {
-                    files.push({ target, source: f.source });
-                }
+    // One init container for the whole task: as root it can write every user's files, and one per user would only
+    // repeat the same image, script and secrets fetch (all of a task's secrets go through one execution role anyway).
+    const consumers = plan.containers.filter((c) => c.files.length > 0);
+    const files: InitFile[] = [];
+    const secrets: { name: string; valueFrom: string }[] = [];
+    for (const c of consumers) {
+        const volumes = volumesOf.get(c.name) ?? [];
+        for (const f of c.files) {
+            const { root, volume } = volumes.find((v) => f.path.startsWith(`${v.root}/`))!;
+            const target = `${INIT_MOUNT_ROOT}/${volume}${f.path.slice(root.length)}`;
+            if (f.source.kind === "secret") {
+                const name = secretEnvName(`${c.name}${f.path}`);
+                secrets.push({ name, valueFrom: f.source.valueFrom });
+                files.push({ target, source: { kind: "secret", env: name, owner: c.user } });
+            } else {
+                files.push({ target, source: f.source });
             }
         }
-        const mounts = consumers.flatMap((c) => (volumesOf.get(c.name) ?? []).map((v) => ({ sourceVolume: v.volume, containerPath: `${INIT_MOUNT_ROOT}/${v.volume}`, readOnly: false })));
-        const name = initName(user);
-        return {
-            name,
-            image: plan.initImage,
-            essential: false,
-            user,
-            readonlyRootFilesystem: true,
-            cpu: INIT_CPU,
-            memory: INIT_MEMORY_MIB,
-            entryPoint: ["/bin/sh", "-c"],
-            command: [renderInitScript(files)],
-            environment: env({ AWS_REGION: plan.region, CONFIG_BUCKET: plan.configBucket, CONFIG_SHA256: plan.configHash }),
-            secrets: secrets.sort((a, b) => a.name.localeCompare(b.name)),
-            portMappings: [],
-            mountPoints: mounts,
-            linuxParameters: { initProcessEnabled: false, capabilities: { drop: ["ALL"] } },
-            logConfiguration: logConfiguration(plan, name),
-        };
-    });
+    }
+    const inits: EcsContainerDefinition[] = consumers.length === 0 ? [] : [{
+        name: INIT_CONTAINER,
+        image: plan.initImage,
+        essential: false,
+        user: INIT_USER,
+        readonlyRootFilesystem: true,
+        cpu: INIT_CPU,
+        memory: INIT_MEMORY_MIB,
+        entryPoint: ["/bin/sh", "-c"],
+        command: [renderInitScript(files)],
+        environment: env({ AWS_REGION: plan.region, CONFIG_BUCKET: plan.configBucket, CONFIG_SHA256: plan.configHash }),
+        secrets: secrets.sort((a, b) => a.name.localeCompare(b.name)),
+        portMappings: [],
+        mountPoints: consumers.flatMap((c) => (volumesOf.get(c.name) ?? []).map((v) => ({ sourceVolume: v.volume, containerPath: `${INIT_MOUNT_ROOT}/${v.volume}`, readOnly: false }))),
+        linuxParameters: { initProcessEnabled: false, capabilities: { drop: [...INIT_DROPPED_CAPABILITIES] } },
+        logConfiguration: logConfiguration(plan, INIT_CONTAINER),
+    }];
 
     const mains: EcsContainerDefinition[] = plan.containers.map((c) => {
-        const waitFor = [...(c.files.length > 0 ? [initName(c.user)] : []), ...(c.after ?? [])];
+        const waitFor = [...(c.files.length > 0 ? [INIT_CONTAINER] : []), ...(c.after ?? [])];
         for (const other of c.after ?? []) if (!names.has(other)) throw new Error(`taskLayout: container "${c.name}" waits for unknown container "${other}".`);
         return {
             name: c.name,

@@ -2,8 +2,11 @@
 export type FileSource =
     /** An object version in the config bucket (non-secret configuration). */
     | { readonly kind: "object"; readonly key: string; readonly versionId: string }
-    /** A Secrets Manager secret the task receives through ECS `secrets`, named by `env` inside the init container. */
-    | { readonly kind: "secret"; readonly env: string }
+    /**
+     * A Secrets Manager secret the task receives through ECS `secrets`, named by `env` inside the init container, and
+     * handed over to `owner` (the consuming container's numeric `uid[:gid]`), the only user that can read it.
+     */
+    | { readonly kind: "secret"; readonly env: string; readonly owner: string }
     /** Public certificate bundles fetched over HTTPS (verified against the image's trust store), concatenated. */
     | { readonly kind: "download"; readonly urls: readonly string[] };
 
@@ -14,9 +17,9 @@ export interface InitFile {
     readonly source: FileSource;
 }
 
-/** Mode of configuration files: read-only for everyone in the task. */
+/** Mode of configuration files: read-only for everyone in the task; they stay root-owned, as on the Docker platform. */
 export const CONFIG_FILE_MODE = "0444";
-/** Mode of secret files: read-only for the owner (the consuming container's user) alone. */
+/** Mode of secret files: read-only for the owner (the consuming container's user, after the hand-over) alone. */
 export const SECRET_FILE_MODE = "0400";
 
 /** Quotes a string for a POSIX shell: single quotes, with embedded single quotes closed, escaped and reopened. */
@@ -34,11 +37,11 @@ function dirname(path: string): string {
 }
 
 /**
- * The init container's shell script: fetches each configuration object version from the bucket named by
- * `$CONFIG_BUCKET`, downloads the trust bundles, and writes each secret from its environment variable with the
- * shell's `printf` builtin (so no value appears in a process's arguments), then sets the modes: 0444 for
- * configuration, 0400 for secrets. Fails on the first error, so the main container (which depends on the init
- * container's SUCCESS) never starts with partial configuration.
+ * The init container's shell script, run as root: fetches each configuration object version from the bucket named
+ * by `$CONFIG_BUCKET`, downloads the trust bundles, and writes each secret from its environment variable with the
+ * shell's `printf` builtin (so no value appears in a process's arguments), then sets the modes (0444 for
+ * configuration, 0400 for secrets) and hands each secret to its consumer with `chown`. Fails on the first error, so
+ * the main container (which depends on the init container's SUCCESS) never starts with partial configuration.
  */
 export function renderInitScript(files: readonly InitFile[]): string {
     const sorted = [...files].sort((a, b) => a.target.localeCompare(b.target));
@@ -58,10 +61,13 @@ export function renderInitScript(files: readonly InitFile[]): string {
     const secrets = sorted.filter((f) => f.source.kind === "secret");
     if (secrets.length > 0) lines.push("umask 0277");
     for (const f of secrets) {
-        const env = (f.source as { env: string }).env;
+        const { env, owner } = f.source as { env: string; owner: string };
         if (!/^[A-Z_][A-Z0-9_]*$/.test(env)) throw new Error(`renderInitScript: secret variable "${env}" is not an upper-case environment variable name.`);
+        if (!/^[1-9]\d*(:\d+)?$/.test(owner)) throw new Error(`renderInitScript: secret "${f.target}" is handed to "${owner}": expected a numeric, non-root uid[:gid].`);
         lines.push(`printf '%s' "$${env}" > ${shellQuote(f.target)}`);
+        // chmod before chown: once the file is the consumer's, root without CAP_FOWNER may no longer change its mode.
         lines.push(`chmod ${SECRET_FILE_MODE} ${shellQuote(f.target)}`);
+        lines.push(`chown ${owner} ${shellQuote(f.target)}`);
     }
     return `${lines.join("\n")}\n`;
 }

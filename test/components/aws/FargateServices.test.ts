@@ -87,14 +87,40 @@ for (const stack of ["staging", "production"] as const) {
             });
         });
 
-        it("runs every container as a non-root user on a read-only root filesystem, logging to its service's encrypted group", () => {
+        it("runs every container but the init container as a non-root user with every capability dropped, all on a read-only root filesystem, logging to its service's encrypted group", () => {
             for (const service of SERVICES) {
                 for (const c of containers(service)) {
                     expect(c.readonlyRootFilesystem, `${service}/${c.name}`).to.equal(true);
-                    expect(c.user, `${service}/${c.name}`).to.match(/^[1-9]\d*:\d+$/);
+                    expect(c, `${service}/${c.name}`).not.to.have.property("privileged");
                     expect(c.logConfiguration.options["awslogs-group"], `${service}/${c.name}`).to.equal(`/ecs/${prefix}/${service}`);
+                    if (c.name === "config-init") continue;
+                    expect(c.user, `${service}/${c.name}`).to.match(/^[1-9]\d*:\d+$/);
+                    expect(c.linuxParameters.capabilities, `${service}/${c.name}`).to.deep.equal({ drop: ["ALL"] });
                 }
             }
+        });
+
+        it("runs one init container per task as root (Fargate's task volumes are root's) keeping only CHOWN, handing each secret file to its consumer", () => {
+            for (const service of SERVICES) {
+                const inits = containers(service).filter((c) => c.name.startsWith("config-init"));
+                expect(inits.map((c) => c.name), service).to.deep.equal(["config-init"]);
+                const init = inits[0]!;
+                expect(init, service).to.deep.include({ user: "0:0", essential: false, portMappings: [] });
+                expect([...init.linuxParameters.capabilities.drop].sort(), service).to.deep.equal(["AUDIT_WRITE", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]);
+                // Every secret the init container receives is written once and handed to the user of the container whose volume it lands in.
+                const lines = init.command![0]!.split("\n");
+                const userOfVolume = new Map(containers(service).flatMap((c) => c.mountPoints.map((m) => [m.sourceVolume, c.user] as const)).filter(([, user]) => user !== "0:0"));
+                expect(lines.filter((l) => l.startsWith("chown ")), service).to.have.length(init.secrets.length);
+                for (const s of init.secrets) {
+                    const write = lines.findIndex((l) => l.startsWith(`printf '%s' "$${s.name}" > `));
+                    expect(write, `${service} ${s.name}`).to.be.greaterThan(-1);
+                    const target = lines[write]!.split(" > ")[1]!;
+                    const volume = target.split("/")[2]!;
+                    expect(lines.slice(write + 1, write + 3), `${service} ${s.name}`).to.deep.equal([`chmod 0400 ${target}`, `chown ${userOfVolume.get(volume)} ${target}`]);
+                }
+            }
+            const chowns = containers("prometheus").find((c) => c.name === "config-init")!.command![0]!.split("\n").filter((l) => l.startsWith("chown "));
+            expect(new Set(chowns.map((l) => l.split(" ")[1])), "Prometheus and its exporters' users").to.deep.equal(new Set(["65534:65534", "59000:59000"]));
         });
 
         it("never puts a credential in a task's environment: names and values checked, secret markers nowhere", () => {
@@ -151,7 +177,7 @@ for (const stack of ["staging", "production"] as const) {
                 }
             }
             expect(container("api", "api").dependsOn).to.deep.include({ containerName: "db-roles", condition: "SUCCESS" });
-            expect(containers("prometheus").map((c) => c.name)).to.deep.equal(["config-init-65534", "config-init-59000", "prometheus", "postgres-exporter", "redis-exporter", "blackbox-exporter"]);
+            expect(containers("prometheus").map((c) => c.name)).to.deep.equal(["config-init", "prometheus", "postgres-exporter", "redis-exporter", "blackbox-exporter"]);
         });
 
         it("delivers the same rendered configuration as the Docker platform, one object per file", () => {
@@ -176,7 +202,7 @@ for (const stack of ["staging", "production"] as const) {
             expect(env).to.deep.include({ DATABASE_SSLMODE: "verify-full", DATABASE_SSLROOTCERT: "/etc/api/tls/aws-ca.pem", DATABASE_PASSWORD_FILE: "/run/secrets/postgres-app-password" });
             expect(env.REDIS_URL).to.match(/^rediss:\/\/master\..*:6379\/0$/);
             expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).to.equal(`https://jaeger.${prefix}.internal:4317`);
-            const script = container("api", "config-init-10001").command![0]!;
+            const script = container("api", "config-init").command![0]!;
             expect(script).to.contain("https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem");
         });
 
@@ -192,7 +218,7 @@ for (const stack of ["staging", "production"] as const) {
             for (const v of run.mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")) expect(isSecretWrapper(v.inputs.secretString), v.name).to.equal(true);
             const prometheusPassword = run.mocks.ofType("aws:secretsmanager/secret:Secret").find((r) => r.name.endsWith("-credentials-prometheus-password"))!;
             const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${prefix}/credentials/prometheus-password`;
-            for (const [service, name] of [["prometheus", "config-init-65534"], ["grafana", "config-init"]] as const) {
+            for (const [service, name] of [["prometheus", "config-init"], ["grafana", "config-init"]] as const) {
                 expect(container(service, name).secrets.some((s) => s.valueFrom.startsWith(arn)), `${service} ${prometheusPassword.name}`).to.equal(true);
             }
         });

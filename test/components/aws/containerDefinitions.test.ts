@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import { ContainerPlan, mountRoots, TaskPlan, taskLayout, volumeName } from "../../../components/aws/containerDefinitions";
 
+// Docker's default capability set (moby's oci/caps/defaults.go), written out here rather than imported from the code under test.
+const DOCKER_DEFAULT_CAPABILITIES = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
+
 const object = (key: string) => ({ kind: "object" as const, key, versionId: `v-${key}` });
 const secret = (name: string) => ({ kind: "secret" as const, valueFrom: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}` });
 
@@ -46,33 +49,51 @@ describe("taskLayout", () => {
         expect(layout.configVolumes).to.deep.equal(["prometheus-etc-prometheus", "prometheus-run-secrets", "redis-exporter-run-secrets"]);
     });
 
-    it("adds one init container per user, running as that user, that waits for nothing and is not essential", () => {
-        expect(layout.containerDefinitions.map((c) => c.name)).to.deep.equal(["config-init-65534", "config-init-59000", "prometheus", "redis-exporter"]);
-        expect(byName("config-init-65534")).to.deep.include({ user: "65534:65534", essential: false, image: plan.initImage, readonlyRootFilesystem: true, entryPoint: ["/bin/sh", "-c"] });
-        expect(byName("config-init-59000").user).to.equal("59000:59000");
-        expect(byName("config-init-65534").dependsOn).to.equal(undefined);
+    it("adds one init container for the task, running as root (Fargate's task volumes are root's), that waits for nothing and is not essential", () => {
+        expect(layout.containerDefinitions.map((c) => c.name)).to.deep.equal(["config-init", "prometheus", "redis-exporter"]);
+        expect(byName("config-init")).to.deep.include({ user: "0:0", essential: false, image: plan.initImage, readonlyRootFilesystem: true, entryPoint: ["/bin/sh", "-c"], portMappings: [] });
+        expect(byName("config-init").dependsOn).to.equal(undefined);
     });
 
-    it("hands secrets to the init containers through ECS `secrets` only", () => {
-        expect(byName("config-init-65534").secrets).to.deep.equal([
+    it("lets the root init container keep CHOWN alone: every other default capability dropped by name, none added", () => {
+        const { capabilities } = byName("config-init").linuxParameters;
+        expect([...capabilities.drop].sort()).to.deep.equal(DOCKER_DEFAULT_CAPABILITIES.filter((c) => c !== "CHOWN"));
+        expect(capabilities).not.to.have.property("add");
+        expect(byName("config-init")).not.to.have.property("privileged");
+    });
+
+    it("hands secrets to the init container through ECS `secrets` only", () => {
+        expect(byName("config-init").secrets).to.deep.equal([
             { name: "SECRET_PROMETHEUS_ETC_PROMETHEUS_TLS_TLS_KEY", valueFrom: secret("tls-key").valueFrom },
             { name: "SECRET_PROMETHEUS_RUN_SECRETS_PROMETHEUS_PASSWORD", valueFrom: secret("prometheus-password").valueFrom },
+            { name: "SECRET_REDIS_EXPORTER_RUN_SECRETS_REDIS_PASSWORD_MAP_JSON", valueFrom: secret("map").valueFrom },
         ]);
-        expect(byName("config-init-65534").environment).to.deep.equal([
+        expect(byName("config-init").environment).to.deep.equal([
             { name: "AWS_REGION", value: "eu-west-1" }, { name: "CONFIG_BUCKET", value: "config-bucket" }, { name: "CONFIG_SHA256", value: "abc123" },
         ]);
         expect(byName("prometheus").secrets).to.deep.equal([]);
         expect(byName("prometheus").environment).to.deep.equal([{ name: "TZ", value: "UTC" }]);
+        expect(byName("redis-exporter").secrets).to.deep.equal([]);
     });
 
     it("writes each file into the init container's mount of the consumer's volume", () => {
-        const script = byName("config-init-65534").command![0]!;
+        const script = byName("config-init").command![0]!;
         expect(script).to.contain("--key 'p.yml' --version-id 'v-p.yml' '/out/prometheus-etc-prometheus/prometheus.yml'");
         expect(script).to.contain("'/out/prometheus-etc-prometheus/rules/api.yml'");
         expect(script).to.contain(`printf '%s' "$SECRET_PROMETHEUS_RUN_SECRETS_PROMETHEUS_PASSWORD" > '/out/prometheus-run-secrets/prometheus-password'`);
-        expect(byName("config-init-65534").mountPoints).to.deep.equal([
+        expect(byName("config-init").mountPoints).to.deep.equal([
             { sourceVolume: "prometheus-etc-prometheus", containerPath: "/out/prometheus-etc-prometheus", readOnly: false },
             { sourceVolume: "prometheus-run-secrets", containerPath: "/out/prometheus-run-secrets", readOnly: false },
+            { sourceVolume: "redis-exporter-run-secrets", containerPath: "/out/redis-exporter-run-secrets", readOnly: false },
+        ]);
+    });
+
+    it("hands each secret file, and only secret files, to its own consumer's user; configuration stays root's", () => {
+        const chowns = byName("config-init").command![0]!.split("\n").filter((l) => l.startsWith("chown "));
+        expect(chowns).to.deep.equal([
+            "chown 65534:65534 '/out/prometheus-etc-prometheus/tls/tls.key'",
+            "chown 65534:65534 '/out/prometheus-run-secrets/prometheus-password'",
+            "chown 59000:59000 '/out/redis-exporter-run-secrets/redis-password-map.json'",
         ]);
     });
 
@@ -82,33 +103,42 @@ describe("taskLayout", () => {
             { sourceVolume: "prometheus-run-secrets", containerPath: "/run/secrets", readOnly: true },
             { sourceVolume: "prometheus-data", containerPath: "/prometheus", readOnly: false },
         ]);
-        expect(byName("prometheus").dependsOn).to.deep.equal([{ containerName: "config-init-65534", condition: "SUCCESS" }]);
-        expect(byName("redis-exporter").dependsOn).to.deep.equal([{ containerName: "config-init-59000", condition: "SUCCESS" }]);
+        expect(byName("redis-exporter").mountPoints).to.deep.equal([{ sourceVolume: "redis-exporter-run-secrets", containerPath: "/run/secrets", readOnly: true }]);
+        expect(byName("prometheus").dependsOn).to.deep.equal([{ containerName: "config-init", condition: "SUCCESS" }]);
+        expect(byName("redis-exporter").dependsOn).to.deep.equal([{ containerName: "config-init", condition: "SUCCESS" }]);
     });
 
-    it("hardens and logs every container", () => {
+    it("hardens and logs every container; every one but the init container is non-root with every capability dropped", () => {
         for (const c of layout.containerDefinitions) {
             expect(c.readonlyRootFilesystem, c.name).to.equal(true);
-            expect(c.user, c.name).to.match(/^[1-9]\d*:\d+$/);
-            expect(c.linuxParameters.capabilities.drop, c.name).to.deep.equal(["ALL"]);
+            if (c.name !== "config-init") {
+                expect(c.user, c.name).to.match(/^[1-9]\d*:\d+$/);
+                expect(c.linuxParameters.capabilities.drop, c.name).to.deep.equal(["ALL"]);
+            }
             expect(c.logConfiguration.options, c.name).to.deep.include({ "awslogs-group": "/ecs/x/prometheus", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": c.name });
             expect(c, c.name).not.to.have.property("privileged");
         }
         expect(byName("prometheus").healthCheck).to.deep.equal({ command: ["CMD", "promtool", "check", "healthy"], interval: 15, timeout: 5, retries: 5, startPeriod: 60 });
     });
 
-    it("sizes the task for every container, init containers included", () => {
-        // 64 + 64 + 1024 + 102 units, 128 + 128 + 2048 + 64 MiB.
+    it("sizes the task for every container, the init container included", () => {
+        // 64 + 1024 + 102 units, 128 + 2048 + 64 MiB.
         expect(layout.size).to.deep.equal({ cpu: 2048, memory: 4096 });
+        // At a size boundary the init container's 128 MiB count: 3008 MiB alone would fit 3072, 3008 + 128 needs 4096.
+        expect(taskLayout({ ...plan, containers: [{ ...prometheus, cpu: 256, memoryMiB: 3008 }] }).size).to.deep.equal({ cpu: 512, memory: 4096 });
     });
 
-    it("names a single init container `config-init` and orders waits after it", () => {
+    it("orders a container's other waits after the init container, and adds no init container to a task without files", () => {
         const single = taskLayout({ ...plan, containers: [{ ...prometheus, after: ["db-roles"] }, { ...redisExporter, name: "db-roles", user: "65534:65534", essential: false }] });
         expect(single.containerDefinitions.map((c) => c.name)).to.deep.equal(["config-init", "prometheus", "db-roles"]);
         expect(single.containerDefinitions[1]!.dependsOn).to.deep.equal([{ containerName: "config-init", condition: "SUCCESS" }, { containerName: "db-roles", condition: "SUCCESS" }]);
+        const fileless = taskLayout({ ...plan, containers: [{ ...redisExporter, files: [] }] });
+        expect(fileless.containerDefinitions.map((c) => c.name)).to.deep.equal(["redis-exporter"]);
+        expect(fileless.containerDefinitions[0]).not.to.have.property("dependsOn");
     });
 
-    it("refuses root, duplicate names and unknown waits", () => {
+    it("refuses root workloads, the init container's name, duplicate names and unknown waits", () => {
+        expect(() => taskLayout({ ...plan, containers: [{ ...prometheus, name: "config-init" }] })).to.throw('container name "config-init" is reserved for the init container.');
         expect(() => taskLayout({ ...plan, containers: [{ ...prometheus, user: "0:0" }] })).to.throw('container "prometheus" has user "0:0": expected a numeric, non-root uid[:gid].');
         expect(() => taskLayout({ ...plan, containers: [prometheus, prometheus] })).to.throw('two containers are named "prometheus"');
         expect(() => taskLayout({ ...plan, containers: [{ ...prometheus, after: ["nope"] }] })).to.throw('waits for unknown container "nope"');

@@ -64,7 +64,13 @@ describe("the policy pack on the AWS platform (offline check, program under mock
             i.containerDefinitions = JSON.stringify(defs);
         }],
         ["require-ecs-container-hardening", "aws:ecs/taskDefinition:TaskDefinition", "service-stack-production-prometheus", (i: Record<string, any>) => {
-            i.containerDefinitions = JSON.stringify(JSON.parse(i.containerDefinitions).map((d: Record<string, unknown>) => (d.name === "config-init-59000" ? { ...d, user: "0:0" } : d)));
+            // The root init container keeping DAC_OVERRIDE could read and write any file: no longer a bare hand-over.
+            i.containerDefinitions = JSON.stringify(JSON.parse(i.containerDefinitions).map((d: Record<string, any>) => (d.name === "config-init"
+                ? { ...d, linuxParameters: { ...d.linuxParameters, capabilities: { drop: d.linuxParameters.capabilities.drop.filter((c: string) => c !== "DAC_OVERRIDE") } } }
+                : d)));
+        }],
+        ["require-ecs-container-hardening", "aws:ecs/taskDefinition:TaskDefinition", "service-stack-production-grafana", (i: Record<string, any>) => {
+            i.containerDefinitions = JSON.stringify(JSON.parse(i.containerDefinitions).map((d: Record<string, unknown>) => (d.name === "grafana" ? { ...d, user: "0:0" } : d)));
         }],
         ["restrict-security-group-ingress", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "service-stack-production-cluster-tasks-prometheus", (i: Record<string, any>) => {
             delete i.referencedSecurityGroupId;
@@ -72,7 +78,7 @@ describe("the policy pack on the AWS platform (offline check, program under mock
         }],
         ["require-rds-multi-az", "aws:rds/instance:Instance", "service-stack-production-postgres", (i: Record<string, any>) => { i.multiAz = false; }],
     ] as const) {
-        it(`${policy} catches the production run edited to break it`, async () => {
+        it(`${policy} catches the production run's ${name} edited to break it`, async () => {
             const found = findings(await judge(edited(production, type, name, edit), "production"));
             expect(found.length, JSON.stringify(found)).to.equal(1);
             expect(found[0]).to.match(new RegExp(`^${policy} mandatory ${name}: `));
