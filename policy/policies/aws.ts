@@ -314,8 +314,8 @@ function rootInitShortfalls(def: EcsContainerDefinition, all: readonly EcsContai
 /** Requires hardened ECS containers: not privileged, read-only root, non-root user (or a capability-less root init). */
 export const requireEcsContainerHardening: ResourceValidationPolicy = {
     name: "require-ecs-container-hardening",
-    description: "ECS containers are not privileged, have a read-only root filesystem and run as a non-root user; only a one-shot init container that keeps no capability but CHOWN may run as root.",
-    remediationSteps: "In each container definition set `privileged: false`, `readonlyRootFilesystem: true` and `user` to the image's unprivileged uid:gid. A container that must hand files to other users (Fargate's task volumes are root's) may run as root only with `essential: false`, no port mappings, others waiting for its SUCCESS, nothing in `capabilities.add`, and every default capability but CHOWN in `capabilities.drop`.",
+    description: "ECS containers are not privileged, have a read-only root filesystem and run as a non-root user with every capability dropped; only a one-shot init container that keeps no capability but CHOWN may run as root.",
+    remediationSteps: "In each container definition set `privileged: false`, `readonlyRootFilesystem: true`, `user` to the image's unprivileged uid:gid and `linuxParameters.capabilities.drop: [\"ALL\"]`. A container that must hand files to other users (Fargate's task volumes are root's) may run as root only with `essential: false`, no port mappings, others waiting for its SUCCESS, nothing in `capabilities.add`, and every default capability but CHOWN in `capabilities.drop`.",
     enforcementLevel: "mandatory",
     validateResource: onTypes<{ containerDefinitions?: unknown }>([AWS.taskDefinition], (task, _args, report) => {
         const defs = containerDefinitions(field(() => task.containerDefinitions), report) ?? [];
@@ -326,6 +326,13 @@ export const requireEcsContainerHardening: ResourceValidationPolicy = {
             if (isRootUser(def.user)) {
                 const shortfalls = rootInitShortfalls(def, defs);
                 if (shortfalls.length > 0) report(`Container ${name} runs as root but is not a one-shot init container keeping only CHOWN: ${shortfalls.join("; ")}.`);
+            } else {
+                // A non-root process needs no capability; one left in the bounding set is one an exploit can use.
+                const capabilities = def.linuxParameters?.capabilities;
+                const drop = (Array.isArray(capabilities?.drop) ? capabilities.drop : []).map((c) => String(c).toUpperCase().replace(/^CAP_/, ""));
+                const add = Array.isArray(capabilities?.add) ? capabilities.add : [];
+                if (!drop.includes("ALL")) report(`Container ${name} does not drop ALL capabilities (\`linuxParameters.capabilities.drop\`).`);
+                if (add.length > 0) report(`Container ${name} adds capabilities ${add.join(", ")}.`);
             }
         }
     }),

@@ -106,7 +106,7 @@ specifyResourcePolicy(requireAcmDnsValidation, certificate, [
 ]);
 
 const definitions = (defs: Record<string, unknown>[]) => JSON.stringify(defs);
-const API_CONTAINER = { name: "api", image: "registry.example.com/api:1.4.2", user: "10001:10001", readonlyRootFilesystem: true, privileged: false, environment: [{ name: "DATABASE_HOST", value: "db" }], secrets: [{ name: "DATABASE_PASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db" }] };
+const API_CONTAINER = { name: "api", image: "registry.example.com/api:1.4.2", user: "10001:10001", readonlyRootFilesystem: true, privileged: false, linuxParameters: { capabilities: { drop: ["ALL"] } }, environment: [{ name: "DATABASE_HOST", value: "db" }], secrets: [{ name: "DATABASE_PASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db" }] };
 const task = resource(AWS.taskDefinition, "stack-api", { family: "api", containerDefinitions: definitions([API_CONTAINER]) });
 specifyResourcePolicy(disallowEcsPlaintextSecrets, task, [
     { when: "a password is in `environment`", input: set(task, "containerDefinitions", definitions([{ ...API_CONTAINER, environment: [{ name: "DATABASE_PASSWORD", value: "hunter2" }] }])), violations: [/Container api: environment variable DATABASE_PASSWORD carries a credential/] },
@@ -121,7 +121,7 @@ const initTask = set(task, "containerDefinitions", definitions([ROOT_INIT, AWAIT
 const withInit = (init: Record<string, unknown>, api: Record<string, unknown> = AWAITING_API) => set(task, "containerDefinitions", definitions([{ ...ROOT_INIT, ...init }, api]));
 specifyResourcePolicy(requireEcsContainerHardening, initTask, [
     { when: "a container is privileged, writable and root", input: set(task, "containerDefinitions", definitions([{ name: "sidecar", privileged: true }])), violations: [/sidecar is privileged/, /sidecar has a writable root/, /sidecar runs as root/] },
-    { when: "the user is 0", input: set(task, "containerDefinitions", definitions([{ ...API_CONTAINER, user: "0" }])), violations: [/api runs as root but is not a one-shot init container keeping only CHOWN: it is essential; no container waits for its SUCCESS; it keeps AUDIT_WRITE, DAC_OVERRIDE, /] },
+    { when: "the user is 0", input: set(task, "containerDefinitions", definitions([{ ...API_CONTAINER, user: "0", linuxParameters: {} }])), violations: [/api runs as root but is not a one-shot init container keeping only CHOWN: it is essential; no container waits for its SUCCESS; it keeps AUDIT_WRITE, DAC_OVERRIDE, /] },
     { when: "the root init container drops ALL", input: withInit({ linuxParameters: { capabilities: { drop: ["ALL"] } } }) },
     { when: "the root init container names capabilities with CAP_ in lower case", input: withInit({ linuxParameters: { capabilities: { drop: KEEP_ONLY_CHOWN.map((c) => `cap_${c.toLowerCase()}`) } } }) },
     { when: "the root init container keeps DAC_OVERRIDE", input: withInit({ linuxParameters: { capabilities: { drop: KEEP_ONLY_CHOWN.filter((c) => c !== "DAC_OVERRIDE") } } }), violations: [/config-init runs as root .*: it keeps DAC_OVERRIDE\.$/] },
@@ -131,6 +131,8 @@ specifyResourcePolicy(requireEcsContainerHardening, initTask, [
     { when: "the root init container maps a port", input: withInit({ portMappings: [{ containerPort: 8080, protocol: "tcp" }] }), violations: [/config-init runs as root .*: it maps ports\.$/] },
     { when: "no container waits for the root init container", input: withInit({}, API_CONTAINER), violations: [/config-init runs as root .*: no container waits for its SUCCESS\.$/] },
     { when: "the workload waits only for the root init container to COMPLETE", input: withInit({}, { ...API_CONTAINER, dependsOn: [{ containerName: "config-init", condition: "COMPLETE" }] }), violations: [/no container waits for its SUCCESS/] },
+    { when: "a non-root container keeps the default capabilities", input: withInit({}, { ...AWAITING_API, linuxParameters: {} }), violations: [/Container api does not drop ALL capabilities/] },
+    { when: "a non-root container adds a capability back", input: withInit({}, { ...AWAITING_API, linuxParameters: { capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } } }), violations: [/Container api adds capabilities NET_BIND_SERVICE/] },
     { when: "the root init container has a writable root filesystem", input: withInit({ readonlyRootFilesystem: false }), violations: [/config-init has a writable root/] },
 ]);
 
