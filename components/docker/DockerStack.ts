@@ -1,6 +1,5 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { DnsRecords } from "../dns/DnsRecords";
 import { GeneratedSecrets } from "../secrets/GeneratedSecrets";
 import { workloadSpecs } from "../services/catalogue";
 import { connectionOutput, publicUrls } from "../services/consumers";
@@ -79,6 +78,8 @@ export class DockerStack extends pulumi.ComponentResource {
         this.statefulVolumes = [postgres.volume, redis.volume, prometheus.volume, grafana.volume, alertmanager.volume, edge.volume];
 
         if (settings.dns) {
+            // Loaded here, not at the top: it brings in @pulumi/aws (~0.3 s), which stacks without a DNS zone never use.
+            const { DnsRecords } = require("../dns/DnsRecords") as typeof import("../dns/DnsRecords");
             new DnsRecords(`${name}-dns`, { dns: settings.dns, hostnames: PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]) }, { parent: this });
         }
 
