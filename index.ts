@@ -1,8 +1,8 @@
-import { formatPromiseDebugStacksWithoutSourceMaps } from "./components/runtime/promiseDebugStacks";
+import { skipUnusedPromiseDebugStacks } from "./components/runtime/promiseDebugStacks";
 import { createStack } from "./components/program";
 
 // Before any resource is declared: see promiseDebugStacks.ts (about half of a run's time under ts-node).
-formatPromiseDebugStacksWithoutSourceMaps();
+skipUnusedPromiseDebugStacks();
 
 // Configuration is validated inside createStack before a single resource is declared.
 const stack = createStack();
