@@ -8,7 +8,7 @@ import * as path from "path";
 import { renderCaddyBasicAuthSnippet } from "../../components/render/caddy";
 import { BASIC_AUTH_USERS, SECRET_FILES, workloadSpecs } from "../../components/services/catalogue";
 import { PUBLIC_ENDPOINTS } from "../../components/settings/types";
-import { eventually, freePort, Reply, reportOnFailure, request, ServerProcesses } from "../support/servers";
+import { closeServer, eventually, freePort, Reply, request, suiteServers } from "../support/servers";
 import { Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
 import { requireTool, tempDir } from "../support/tools";
 
@@ -57,9 +57,7 @@ function handshake(openssl: string, port: number, serverName: string, caFile: st
 }
 
 describe("Caddy 2.6 on loopback: the edge's Caddyfile in front of the API stand-in, local default stack (dev)", function () {
-    const servers = new ServerProcesses();
-    const standIns: https.Server[] = [];
-    let cleanup: (() => void) | undefined;
+    const servers = suiteServers();
     let openssl: string;
     let stack: RenderedStack;
     let edge: RenderedContainer;
@@ -88,7 +86,7 @@ describe("Caddy 2.6 on loopback: the edge's Caddyfile in front of the API stand-
             res.end(`${alias} stand-in ${req.url}\n`);
         });
         server.on("tlsClientError", (e) => seen.tlsErrors.push(e.message));
-        standIns.push(server);
+        servers.onStop(() => closeServer(server));
         return new Promise((resolve, reject) => {
             server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port));
             server.on("error", reject);
@@ -104,7 +102,7 @@ describe("Caddy 2.6 on loopback: the edge's Caddyfile in front of the API stand-
         edge = stack.containers.edge!;
         const api = stack.containers.api!;
         const temp = tempDir("caddy-dev");
-        cleanup = temp.cleanup;
+        servers.onStop(temp.cleanup);
         fs.chmodSync(temp.dir, 0o755);
         const ca = new TestCa(openssl, path.join(temp.dir, "pki"));
         caFile = path.join(temp.dir, "pki", "ca.crt");
@@ -192,16 +190,6 @@ describe("Caddy 2.6 on loopback: the edge's Caddyfile in front of the API stand-
             (await request({ port: ports.admin, path: edgeHealthPath })).status === 200 || undefined);
         await servers.ready("the edge serving HTTPS", 30000, async () =>
             (await request({ port: ports.https, path: "/", ca: ca.caPem, serverName: stack.settings.hostnames.api })).status > 0 || undefined);
-    });
-
-    afterEach(function () {
-        reportOnFailure(this, servers);
-    });
-
-    after(async () => {
-        await servers.stopAll();
-        await Promise.all(standIns.map((s) => new Promise((resolve) => s.close(resolve))));
-        cleanup?.();
     });
 
     /** Every header the site's block sets, with its value, the required ones among them, and no Server header. */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { eventually, freePort, reportOnFailure, ServerProcesses } from "../support/servers";
+import { eventually, freePort, suiteServers } from "../support/servers";
 import { Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa } from "../support/stackFiles";
 import { postgresBin, requireTool, tempDir } from "../support/tools";
 
@@ -35,9 +35,8 @@ const TLS_VERSIONS = { "1.3": { minimum: "TLSv1.3", below: "TLSv1.2" }, "1.2": {
 
 for (const target of TARGETS) {
     describe(`PostgreSQL 15 on loopback with the files uploaded for ${target.label}`, function () {
-        const servers = new ServerProcesses();
+        const servers = suiteServers();
         let bin: string;
-        let cleanup: (() => void) | undefined;
         let stack: RenderedStack;
         let postgres: RenderedContainer;
         let files: Materialised;
@@ -94,7 +93,7 @@ for (const target of TARGETS) {
             stack = await renderedStack(target.stack, target.overrides);
             postgres = stack.containers.postgres!;
             const temp = tempDir(`postgres-${target.stack}`);
-            cleanup = temp.cleanup;
+            servers.onStop(temp.cleanup);
             fs.chmodSync(temp.dir, 0o755);
             const openssl = requireTool(this, "openssl", "apt-get install openssl");
             const ca = new TestCa(openssl, path.join(temp.dir, "pki"));
@@ -144,15 +143,6 @@ for (const target of TARGETS) {
             const initScript = postgres.uploads.find((u) => u.file.startsWith("/docker-entrypoint-initdb.d/"))!;
             const script = asServerUser("bash", [files.hostPath(initScript.file)], { ...superuser(), POSTGRES_USER: env.POSTGRES_USER!, POSTGRES_DB: env.POSTGRES_DB! });
             expect(script.status, `${initScript.file}: ${script.stderr}`).to.equal(0);
-        });
-
-        afterEach(function () {
-            reportOnFailure(this, servers);
-        });
-
-        after(async () => {
-            await servers.stopAll();
-            cleanup?.();
         });
 
         it("runs our postgresql.conf and pg_hba.conf, on a cluster initialised with the container's initdb arguments", () => {

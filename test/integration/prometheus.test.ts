@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
 import * as https from "https";
 import * as net from "net";
 import * as path from "path";
@@ -12,7 +11,7 @@ import { SCRAPE_JOB_NAMES } from "../../components/render/prometheus";
 import { renderWebConfig } from "../../components/render/webConfig";
 import { workloadSpecs } from "../../components/services/catalogue";
 import { EXAMPLE_SECRETS } from "../support/runProgram";
-import { eventually, freePort, reportOnFailure, request, ServerProcesses } from "../support/servers";
+import { closeServer, eventually, freePort, request, suiteServers } from "../support/servers";
 import { Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
 import { requireTool, tempDir } from "../support/tools";
 import { ROUTE_CASES } from "../tools/fixtures/alertRoutes";
@@ -157,14 +156,9 @@ async function startReceivers(cert: { cert: string; key: string }): Promise<{ se
     return { server, port: (server.address() as net.AddressInfo).port, deliveries };
 }
 
-function close(server: http.Server | undefined): Promise<void> {
-    return new Promise((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
-}
-
 for (const target of TARGETS) {
     describe(`Prometheus 2.42 and Alertmanager 0.25 on loopback with the files uploaded for ${target.label}`, function () {
-        const servers = new ServerProcesses();
-        let cleanup: (() => void) | undefined;
+        const servers = suiteServers();
         let ca: TestCa;
         let stack: RenderedStack;
         let prometheus: RenderedContainer;
@@ -177,7 +171,6 @@ for (const target of TARGETS) {
         const ports = { prometheus: 0, alertmanager: 0, api: 0 };
         const aliases = { prometheus: "", alertmanager: "", api: "" };
         let receivers: Awaited<ReturnType<typeof startReceivers>> | undefined;
-        let apiStandIn: https.Server | undefined;
         let apiToken: string;
         const apiScrapes: { authorised: boolean }[] = [];
         let routedAt = 0;
@@ -199,12 +192,14 @@ for (const target of TARGETS) {
             const alertmanagerBin = requireTool(this, "prometheus-alertmanager", "apt-get install prometheus-alertmanager");
             const amtool = requireTool(this, "amtool", "apt-get install prometheus-alertmanager");
             const temp = tempDir(`prometheus-${target.stack}`);
-            cleanup = temp.cleanup;
+            servers.onStop(temp.cleanup);
             fs.chmodSync(temp.dir, 0o755);
             ca = new TestCa(openssl, path.join(temp.dir, "pki"));
 
             // Slack and the webhooks are reached at https URLs the stack's secrets name: point them at a local server.
             receivers = await startReceivers(ca.issue("receivers", ["localhost"]));
+            const receiverServer = receivers.server;
+            servers.onStop(() => closeServer(receiverServer));
             const receiverUrl = (p: string) => `https://localhost:${receivers!.port}${p}`;
             stack = await renderedStack(target.stack, target.overrides, {
                 ...EXAMPLE_SECRETS,
@@ -238,7 +233,7 @@ for (const target of TARGETS) {
             const apiFiles = materialise(apiContainer, { root: path.join(temp.dir, "api"), ca, stack });
             apiToken = apiFiles.read(apiContainer.env.METRICS_TOKEN_FILE!).trim();
             expect(apiToken).to.not.equal("");
-            apiStandIn = https.createServer({ cert: apiFiles.read(apiContainer.env.TLS_CERT_FILE!), key: apiFiles.read(apiContainer.env.TLS_KEY_FILE!) }, (req, res) => {
+            const apiStandIn = https.createServer({ cert: apiFiles.read(apiContainer.env.TLS_CERT_FILE!), key: apiFiles.read(apiContainer.env.TLS_KEY_FILE!) }, (req, res) => {
                 if (req.url?.split("?")[0] !== stack.settings.api.metricsPath) return void res.writeHead(404).end();
                 const authorised = req.headers.authorization === `Bearer ${apiToken}`;
                 apiScrapes.push({ authorised });
@@ -246,7 +241,8 @@ for (const target of TARGETS) {
                 const names = stack.settings.api.metricNames;
                 res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(`# TYPE ${names.requestsTotal} counter\n${names.requestsTotal}{${names.statusLabel}="200"} 7\n`);
             });
-            await new Promise<void>((resolve) => apiStandIn!.listen(0, "127.0.0.1", resolve));
+            servers.onStop(() => closeServer(apiStandIn));
+            await new Promise<void>((resolve) => apiStandIn.listen(0, "127.0.0.1", resolve));
             ports.api = (apiStandIn.address() as net.AddressInfo).port;
             [ports.prometheus, ports.alertmanager] = [await freePort(), await freePort()];
 
@@ -294,17 +290,6 @@ for (const target of TARGETS) {
             const promCheck = healthcheckClient(prometheus).config;
             expect(promCheck.tls_config.server_name).to.equal(aliases.prometheus);
             await servers.ready("Prometheus healthy", 30000, async () => (await prom("/-/healthy")).status === 200 || undefined);
-        });
-
-        afterEach(function () {
-            reportOnFailure(this, servers);
-        });
-
-        after(async () => {
-            await servers.stopAll();
-            await close(apiStandIn);
-            await close(receivers?.server);
-            cleanup?.();
         });
 
         for (const server of ["prometheus", "alertmanager"] as const) {

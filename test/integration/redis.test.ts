@@ -4,7 +4,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { SECRET_FILES } from "../../components/services/catalogue";
-import { freePort, reportOnFailure, ServerProcesses } from "../support/servers";
+import { freePort, suiteServers } from "../support/servers";
 import { Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
 import { requireTool, tempDir } from "../support/tools";
 
@@ -36,8 +36,7 @@ const TLS_VERSIONS = { "1.3": { minimum: "-tls1_3", below: "-tls1_2" }, "1.2": {
 
 for (const target of TARGETS) {
     describe(`Redis 7 on loopback with the files uploaded for ${target.label}`, function () {
-        const servers = new ServerProcesses();
-        let cleanup: (() => void) | undefined;
+        const servers = suiteServers();
         let redisCli: string;
         let openssl: string;
         let stack: RenderedStack;
@@ -81,7 +80,7 @@ for (const target of TARGETS) {
             stack = await renderedStack(target.stack, target.overrides);
             redis = stack.containers.redis!;
             const temp = tempDir(`redis-${target.stack}`);
-            cleanup = temp.cleanup;
+            servers.onStop(temp.cleanup);
             fs.chmodSync(temp.dir, 0o755);
             const ca = new TestCa(openssl, path.join(temp.dir, "pki"));
             // Redis would run as root here; the container runs it as its own user, and so do we.
@@ -119,15 +118,6 @@ for (const target of TARGETS) {
             expect(healthcheck, "the healthcheck names the alias and the configured TLS port").to.contain(`-p ${port}`);
             await servers.ready("the redis container's healthcheck passing", 30000, async () =>
                 spawnSync("sh", ["-c", healthcheck], { encoding: "utf8", timeout: 10000 }).status === 0 || undefined);
-        });
-
-        afterEach(function () {
-            reportOnFailure(this, servers);
-        });
-
-        after(async () => {
-            await servers.stopAll();
-            cleanup?.();
         });
 
         it("runs our redis.conf: memory bound, eviction policy, persistence, TLS only, data in the volume", () => {

@@ -99,6 +99,12 @@ export interface StartOptions {
  */
 export class ServerProcesses {
     private readonly running: Running[] = [];
+    private readonly teardowns: (() => void | Promise<void>)[] = [];
+
+    /** Something to undo once the servers have stopped (a temp dir, a stand-in server); the last registered runs first. */
+    onStop(teardown: () => void | Promise<void>): void {
+        this.teardowns.push(teardown);
+    }
 
     start(name: string, command: string, args: readonly string[], options: StartOptions = {}): ChildProcess {
         const child = spawn(command, [...args], {
@@ -140,7 +146,7 @@ export class ServerProcesses {
         }
     }
 
-    /** Stops every server and waits for each to exit. */
+    /** Stops every server and waits for each to exit, then runs the `onStop` teardowns. */
     async stopAll(graceMs = 10000): Promise<void> {
         await Promise.all(this.running.map(async (r) => {
             if (r.child.exitCode !== null || r.child.signalCode !== null) return;
@@ -150,13 +156,24 @@ export class ServerProcesses {
             await exited;
             clearTimeout(timer);
         }));
+        for (const teardown of this.teardowns.splice(0).reverse()) await teardown();
     }
 }
 
 /**
- * For a suite's `afterEach`: when the test failed, or a server has died, print the servers' own log lines.
- * Use as `afterEach(function () { reportOnFailure(this, servers); })`.
+ * The server processes of the enclosing `describe`: after a failed test every server's last log lines are printed,
+ * and after the suite (even one whose `before` failed) every server is stopped and every teardown run.
  */
-export function reportOnFailure(ctx: Mocha.Context, servers: ServerProcesses): void {
-    if (ctx.currentTest?.state === "failed") console.log(servers.tails());
+export function suiteServers(): ServerProcesses {
+    const servers = new ServerProcesses();
+    afterEach(function () {
+        if (this.currentTest?.state === "failed") console.log(servers.tails());
+    });
+    after(() => servers.stopAll());
+    return servers;
+}
+
+/** Closes a stand-in server if it is listening (a `before` may have failed before it started). */
+export function closeServer(server: net.Server | undefined): Promise<void> {
+    return new Promise((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
 }
