@@ -40,7 +40,8 @@ for (const stack of STACKS) {
 // RandomPassword answer a different value (what `pulumi up --replace <the password's URN>` does); a change of
 // `passwordLength` would instead rotate every generated password at once.
 async function changeSets(): Promise<void> {
-    const { changedResources, ON_AWS, RotatingMocks, runOnAws, runWithMocks } = await import("../test/support/awsRun");
+    const { changedResources, ON_AWS, RotatingMocks, runOnAws } = await import("../test/support/awsRun");
+    const { runWithMocks } = await import("../test/support/runProgram");
     const prefix = "service-stack-production";
     const baseline = await runOnAws("production");
     const cases: [string, () => Promise<{ mocks: { resources: import("../test/support/mocks").RecordedResource[] } }>][] = [

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EcsContainerDefinition } from "../../components/aws/containerDefinitions";
 import { RecordedResource, RecordingMocks, unwrap } from "./mocks";
-import { EXAMPLE_SECRETS, ProgramRun } from "./runProgram";
-import { PROJECT, stackConfig } from "./stackConfig";
+import { ProgramRun, runWithMocks } from "./runProgram";
 
 /** What a stack needs to run on AWS on top of its stack file (the region the mocks answer for). */
 export const ON_AWS = { platform: "aws", aws: { region: "eu-west-1" } } as const;
@@ -20,38 +19,6 @@ export class ProviderRecordingMocks extends RecordingMocks {
     override call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         this.invokeProviders.push({ token: args.token, provider: args.provider ?? "" });
         return super.call(args);
-    }
-}
-
-async function settled(mocks: RecordingMocks): Promise<void> {
-    let seen = -1;
-    let quiet = 0;
-    while (quiet < 3) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        quiet = mocks.resources.length === seen ? quiet + 1 : 0;
-        seen = mocks.resources.length;
-    }
-}
-
-/**
- * Runs the program under `mocks` with a stack's configuration plus `overrides` (as test/support/runProgram.ts does,
- * with mocks of the caller's choosing). Stack traces are cut to one frame while it runs: Pulumi records one per
- * promise, and source-mapping them under ts-node is most of a mocked run's time.
- */
-export async function runWithMocks<M extends RecordingMocks>(mocks: M, stack: string, overrides: Record<string, unknown> = {}, secrets: Readonly<Record<string, string>> = EXAMPLE_SECRETS): Promise<ProgramRun & { mocks: M }> {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 1;
-    try {
-        await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
-        const config = stackConfig(stack, overrides);
-        for (const [key, value] of Object.entries(secrets)) config[`${PROJECT}:${key}`] = value;
-        pulumi.runtime.setAllConfig(config, Object.keys(secrets).map((k) => `${PROJECT}:${k}`));
-        const { createStack } = await import("../../components/program");
-        const outputs = createStack();
-        await settled(mocks);
-        return { mocks, outputs };
-    } finally {
-        Error.stackTraceLimit = limit;
     }
 }
 

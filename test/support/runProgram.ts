@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { skipUnusedPromiseDebugStacks } from "../../components/runtime/promiseDebugStacks";
 import { PROJECT, stackConfig } from "./stackConfig";
 import { RecordingMocks } from "./mocks";
 
@@ -29,11 +30,12 @@ async function settled(mocks: RecordingMocks): Promise<void> {
 }
 
 /**
- * Runs the program under Pulumi's mocks with a stack's configuration (stack files plus `overrides`) and
- * returns every resource it registered. `secrets` are set as secret config (defaults: EXAMPLE_SECRETS).
+ * Runs the program under `mocks` with a stack's configuration (stack files plus `overrides`) and returns every
+ * resource it registered. `secrets` are set as secret config (defaults: EXAMPLE_SECRETS).
  */
-export async function runProgram(stack: string, overrides: Record<string, unknown> = {}, secrets: Readonly<Record<string, string>> = EXAMPLE_SECRETS): Promise<ProgramRun> {
-    const mocks = new RecordingMocks();
+export async function runWithMocks<M extends RecordingMocks>(mocks: M, stack: string, overrides: Record<string, unknown> = {}, secrets: Readonly<Record<string, string>> = EXAMPLE_SECRETS): Promise<ProgramRun & { mocks: M }> {
+    // As index.ts does first: without it, source-mapping the SDK's per-promise stacks is most of a mocked run's time.
+    skipUnusedPromiseDebugStacks();
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
     const config = stackConfig(stack, overrides);
     for (const [key, value] of Object.entries(secrets)) config[`${PROJECT}:${key}`] = value;
@@ -43,6 +45,11 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
     const outputs = createStack();
     await settled(mocks);
     return { mocks, outputs };
+}
+
+/** runWithMocks with mocks that record every resource and invoke. */
+export function runProgram(stack: string, overrides: Record<string, unknown> = {}, secrets: Readonly<Record<string, string>> = EXAMPLE_SECRETS): Promise<ProgramRun> {
+    return runWithMocks(new RecordingMocks(), stack, overrides, secrets);
 }
 
 /** Resolves an Output's value (tests only). */

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { changedResources, ON_AWS, RotatingMocks, runOnAws, runWithMocks, sharedRunOnAws } from "../../support/awsRun";
+import { changedResources, ON_AWS, RotatingMocks, runOnAws, sharedRunOnAws } from "../../support/awsRun";
+import { runWithMocks } from "../../support/runProgram";
 
 const PREFIX = "service-stack-production";
 
