@@ -3,7 +3,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { SCRAPE_JOB_NAMES } from "../../components/render/prometheus";
 import { SECRETS_DIR, workloadSpecs } from "../../components/services/catalogue";
-import { RenderedContainer, RenderedStack, renderedStack, Upload, uploadAt } from "../support/stackFiles";
+import { DOCKER_TARGETS, RenderedContainer, RenderedStack, renderedStack, Upload, uploadAt } from "../support/stackFiles";
 
 /**
  * Grafana and Jaeger are not packaged by Debian, so their servers do not run here. Their uploaded files are checked
@@ -13,11 +13,6 @@ import { RenderedContainer, RenderedStack, renderedStack, Upload, uploadAt } fro
  * provisioned from the provider's directory parse and use only provisioned datasources; Jaeger's pipeline uses only
  * components it defines, and the API, Prometheus and the healthcheck reach Jaeger where it listens.
  */
-
-const TARGETS = [
-    { label: "the local default stack (dev)", stack: "dev", overrides: {} },
-    { label: "production's settings on Docker", stack: "production", overrides: { platform: "docker" } },
-] as const;
 
 interface Datasource {
     name: string;
@@ -154,7 +149,7 @@ function expectPresent(container: RenderedContainer, file: string, mustBeFile: b
     expect(isDirOfUploads || underMount, `${what} is neither uploaded, a directory of uploads, nor under a mount`).to.equal(true);
 }
 
-for (const target of TARGETS) {
+for (const target of DOCKER_TARGETS) {
     describe(`Grafana's and Jaeger's uploaded files for ${target.label} (checked as files: neither is packaged by Debian)`, function () {
         let stack: RenderedStack;
         let grafana: RenderedContainer;

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { eventually, freePort, suiteServers } from "../support/servers";
-import { Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa } from "../support/stackFiles";
+import { DOCKER_TARGETS, materialise, Materialised, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa } from "../support/stackFiles";
 import { postgresBin, requireTool, tempDir } from "../support/tools";
 
 /**
@@ -14,11 +14,6 @@ import { postgresBin, requireTool, tempDir } from "../support/tools";
  * postgres_exporter's DATA_SOURCE_*), each to the server's alias pointed at 127.0.0.1, TLS verified against the CA.
  * Host substitutions only: file paths (under a temp root), the listen address, the port and the socket directory.
  */
-
-const TARGETS = [
-    { label: "the local default stack (dev)", stack: "dev", overrides: {} },
-    { label: "production's settings on Docker", stack: "production", overrides: { platform: "docker" } },
-] as const;
 
 /** `key = value` lines of a postgresql.conf, values unquoted. */
 function parseConf(text: string): Record<string, string> {
@@ -33,7 +28,7 @@ function parseConf(text: string): Record<string, string> {
 /** libpq's name of the stack's minimum TLS version, and of the version just below it. */
 const TLS_VERSIONS = { "1.3": { minimum: "TLSv1.3", below: "TLSv1.2" }, "1.2": { minimum: "TLSv1.2", below: "TLSv1.1" } } as const;
 
-for (const target of TARGETS) {
+for (const target of DOCKER_TARGETS) {
     describe(`PostgreSQL 15 on loopback with the files uploaded for ${target.label}`, function () {
         const servers = suiteServers();
         let bin: string;

@@ -12,7 +12,7 @@ import { renderWebConfig } from "../../components/render/webConfig";
 import { workloadSpecs } from "../../components/services/catalogue";
 import { EXAMPLE_SECRETS } from "../support/runProgram";
 import { closeServer, eventually, freePort, request, suiteServers } from "../support/servers";
-import { Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
+import { DOCKER_TARGETS, Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
 import { requireTool, tempDir } from "../support/tools";
 import { ROUTE_CASES } from "../tools/fixtures/alertRoutes";
 
@@ -26,18 +26,8 @@ import { ROUTE_CASES } from "../tools/fixtures/alertRoutes";
  * system trust store (SSL_CERT_FILE) that verifies Slack and webhook endpoints.
  */
 
-interface Target {
-    readonly label: string;
-    readonly stack: string;
-    readonly overrides: Record<string, unknown>;
-    /** The stack configures chat (Slack) for its alerts: deliveries can be watched at a local stand-in. */
-    readonly chat: boolean;
-}
-
-const TARGETS: readonly Target[] = [
-    { label: "the local default stack (dev)", stack: "dev", overrides: {}, chat: false },
-    { label: "production's settings on Docker", stack: "production", overrides: { platform: "docker" }, chat: true },
-];
+/** Production configures chat (Slack) for its alerts: its deliveries can be watched at a local stand-in. */
+const TARGETS = DOCKER_TARGETS.map((target) => ({ ...target, chat: target.stack === "production" }));
 
 // Prometheus sends the Watchdog at its first evaluation, possibly before it has discovered the static Alertmanager,
 // and then waits the resend delay (1m by default) before sending again. A host flag, not part of the stack's files.

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { SECRET_FILES } from "../../components/services/catalogue";
 import { freePort, suiteServers } from "../support/servers";
-import { Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
+import { DOCKER_TARGETS, materialise, Materialised, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
 import { requireTool, tempDir } from "../support/tools";
 
 /**
@@ -15,11 +15,6 @@ import { requireTool, tempDir } from "../support/tools";
  * to the server's alias with the certificate verified against the CA. Host substitutions only: file paths (under a
  * temp root, `/data` included), and, on the command line after the file, the listen address and the TLS port.
  */
-
-const TARGETS = [
-    { label: "the local default stack (dev)", stack: "dev", overrides: {} },
-    { label: "production's settings on Docker", stack: "production", overrides: { platform: "docker" } },
-] as const;
 
 /** `directive value…` lines of a redis.conf; a double-quoted value unquoted. */
 function parseRedisConf(text: string): Record<string, string> {
@@ -34,7 +29,7 @@ function parseRedisConf(text: string): Record<string, string> {
 /** openssl s_client's flag for a client capped at one TLS version, and for one capped just below the stack's minimum. */
 const TLS_VERSIONS = { "1.3": { minimum: "-tls1_3", below: "-tls1_2" }, "1.2": { minimum: "-tls1_2", below: "-tls1_1" } } as const;
 
-for (const target of TARGETS) {
+for (const target of DOCKER_TARGETS) {
     describe(`Redis 7 on loopback with the files uploaded for ${target.label}`, function () {
         const servers = suiteServers();
         let redisCli: string;

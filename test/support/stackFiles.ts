@@ -14,6 +14,12 @@ import { runTool } from "./tools";
  * volumes and tmpfs mounts. The integration suite writes these files on this host and starts the real servers on them.
  */
 
+/** The Docker stacks the integration suites start servers for: the local default, and production's settings on Docker. */
+export const DOCKER_TARGETS = [
+    { label: "the local default stack (dev)", stack: "dev", overrides: {} },
+    { label: "production's settings on Docker", stack: "production", overrides: { platform: "docker" } },
+] as const;
+
 export interface Upload {
     /** Path inside the container. */
     readonly file: string;
