@@ -1,7 +1,6 @@
-import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { runTool } from "./tools";
+import { TestCa } from "./stackFiles";
 
 /** PEM text of a throwaway CA and of one server certificate (with its key) signed by it. */
 export interface TestPki {
@@ -39,20 +38,8 @@ export function referencedFileContent(containerPath: string, pki: TestPki, secre
     return secret;
 }
 
-/** A throwaway CA (valid two days) and a server certificate for `dnsNames`, made with openssl under `dir`. */
+/** A throwaway CA in the program's shape and one server certificate for `dnsNames`, made with openssl under `dir`. */
 export function makeTestPki(openssl: string, dir: string, dnsNames: readonly string[]): TestPki {
-    fs.mkdirSync(dir, { recursive: true });
-    const at = (f: string) => path.join(dir, f);
-    fs.writeFileSync(at("ext.cnf"), `subjectAltName=${dnsNames.map((n) => `DNS:${n}`).join(",")}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    const steps: string[][] = [
-        ["req", "-x509", ...ec, "-keyout", at("ca.key"), "-out", at("ca.crt"), "-days", "2", "-subj", "/CN=service-stack test CA"],
-        ["req", ...ec, "-keyout", at("tls.key"), "-out", at("tls.csr"), "-subj", "/CN=service-stack"],
-        ["x509", "-req", "-in", at("tls.csr"), "-CA", at("ca.crt"), "-CAkey", at("ca.key"), "-CAcreateserial", "-out", at("tls.crt"), "-days", "1", "-extfile", at("ext.cnf")],
-    ];
-    for (const args of steps) {
-        const run = runTool(openssl, args);
-        expect(run.status, `openssl ${args[0]}: ${run.stderr}`).to.equal(0);
-    }
-    return { ca: fs.readFileSync(at("ca.crt"), "utf8"), cert: fs.readFileSync(at("tls.crt"), "utf8"), key: fs.readFileSync(at("tls.key"), "utf8") };
+    const ca = new TestCa(openssl, dir);
+    return { ca: ca.caPem, ...ca.issue("server", dnsNames) };
 }
