@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { ContainerPlan, mountRoots, TaskPlan, taskLayout, volumeName } from "../../../components/aws/containerDefinitions";
-
-// Docker's default capability set (moby's oci/caps/defaults.go), written out here rather than imported from the code under test.
-const DOCKER_DEFAULT_CAPABILITIES = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
+// Docker's default capability set as the policy pack knows it, not as the code under test does.
+import { DOCKER_DEFAULT_CAPABILITIES } from "../../../policy/policies/aws";
 
 const object = (key: string) => ({ kind: "object" as const, key, versionId: `v-${key}` });
 const secret = (name: string) => ({ kind: "secret" as const, valueFrom: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}` });
