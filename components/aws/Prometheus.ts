@@ -3,7 +3,8 @@ import { renderAlertRules } from "../render/alertRules";
 import { renderBlackboxConfig } from "../render/blackbox";
 import { renderHttpClientConfig } from "../render/httpClientConfig";
 import { prometheusArgs, renderPrometheusConfig } from "../render/prometheus";
-import { exporterTlsVersion, renderWebConfig } from "../render/webConfig";
+import { redisExporterTlsVersion, renderWebConfig } from "../render/webConfig";
+import { goTlsListenerHealthcheck } from "../services/healthchecks";
 import { BASIC_AUTH_USERS, CONFIG_PATHS, POSTGRES_EXPORTER_USER, PROMETHEUS_TSDB_DIR, SECRET_FILES } from "../services/catalogue";
 import { awsTrustBundlePath } from "./context";
 import { FargateService, ServiceContainer } from "./FargateService";
@@ -76,7 +77,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 awsTrustFile(pgExporter, region),
                 ...tlsFiles(pgExporter, certificates.postgresExporter!, caCertPem),
             ],
-            healthCheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${pgExporter.port}/`],
+            healthCheck: goTlsListenerHealthcheck(pgExporter.port),
             startPeriodSeconds: 30,
         };
 
@@ -93,7 +94,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 REDIS_EXPORTER_TLS_CA_CERT_FILE: awsTrustBundlePath(redisExporterSpec),
                 REDIS_EXPORTER_TLS_SERVER_CERT_FILE: redisExporterSpec.tls.cert,
                 REDIS_EXPORTER_TLS_SERVER_KEY_FILE: redisExporterSpec.tls.key,
-                REDIS_EXPORTER_TLS_SERVER_MIN_VERSION: exporterTlsVersion(minVersion),
+                REDIS_EXPORTER_TLS_SERVER_MIN_VERSION: redisExporterTlsVersion(minVersion),
                 REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${redisExporterSpec.port}`,
             },
             ports: [redisExporterSpec.port],
@@ -103,7 +104,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 awsTrustFile(redisExporterSpec, region),
                 ...tlsFiles(redisExporterSpec, certificates.redisExporter!, caCertPem),
             ],
-            healthCheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${redisExporterSpec.port}/health`],
+            healthCheck: goTlsListenerHealthcheck(redisExporterSpec.port),
             startPeriodSeconds: 20,
         };
 
@@ -120,7 +121,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 { path: CONFIG_PATHS.blackboxExporterWebConfig, kind: "config", content: renderWebConfig({ tls: blackbox.tls, minVersion }) },
                 ...tlsFiles(blackbox, certificates.blackboxExporter!, caCertPem),
             ],
-            healthCheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${blackbox.port}/`],
+            healthCheck: goTlsListenerHealthcheck(blackbox.port),
             startPeriodSeconds: 20,
         };
 
