@@ -1,15 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceLimits } from "../settings/types";
+import { ContainerFile, deliverFiles, DeliveredFiles, FILES_REVISION_LABEL } from "./fileDelivery";
 
-/** A file placed in a container before it starts. */
-export interface ContainerFile {
-    /** Absolute path inside the container. */
-    readonly path: string;
-    readonly content: pulumi.Input<string>;
-    /** Secret files are wrapped in `pulumi.secret`, owned by the process user and mode 0400. */
-    readonly secret: boolean;
-}
+export type { ContainerFile } from "./fileDelivery";
 
 export interface NetworkAttachment {
     readonly network: docker.Network;
@@ -20,6 +14,8 @@ export interface NetworkAttachment {
 export interface WorkloadContainerSpec {
     /** Container name on the host, e.g. `service-stack-dev-postgres`. */
     readonly name: string;
+    /** The stack's name, labelled on everything the container needs. */
+    readonly stack: string;
     readonly image: pulumi.Input<string>;
     /** Numeric `uid:gid` the process runs as. */
     readonly user: string;
@@ -48,16 +44,17 @@ export interface WorkloadContainerSpec {
 /** The log rotation every container gets: json-file, 10 MB × 3. */
 export const LOG_OPTIONS = { "max-size": "10m", "max-file": "3" } as const;
 
-const SECRET_MODE = "0400";
-const CONFIG_MODE = "0444";
+/** The label every container and volume of a stack carries. */
+export function stackLabels(stack: string): { label: string; value: string }[] {
+    return [{ label: "com.service-stack.stack", value: stack }];
+}
 
 /**
  * Docker container arguments with the security and operations baseline applied: pinned image, all capabilities
  * dropped, no privilege escalation, read-only root, non-root user, memory limit, CPU shares, healthcheck,
- * bounded restart policy, log rotation; secret files wrapped as Pulumi secrets and readable only by the process user.
+ * bounded restart policy, log rotation. Its files arrive on read-only volumes (see fileDelivery.ts).
  */
-export function hardenedContainerArgs(spec: WorkloadContainerSpec): docker.ContainerArgs {
-    const [uid, gid] = spec.user.split(":");
+export function hardenedContainerArgs(spec: WorkloadContainerSpec, files?: DeliveredFiles): docker.ContainerArgs {
     return {
         name: spec.name,
         image: spec.image,
@@ -87,17 +84,24 @@ export function hardenedContainerArgs(spec: WorkloadContainerSpec): docker.Conta
             ...(spec.volumes ?? []).map((v) => ({ volumeName: v.volume.name, containerPath: v.path })),
             ...(spec.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: true })),
         ],
+        mounts: files?.mounts,
         tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m", ...(spec.tmpfs ?? {}) },
         ports: spec.ports?.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: "tcp" })),
-        uploads: spec.files.map((f) => ({
-            file: f.path,
-            content: f.secret ? pulumi.secret(f.content) : f.content,
-            // Secret files belong to the process user alone; configuration is world-readable and root-owned.
-            owner: f.secret ? uid : "0",
-            group: f.secret ? (gid ?? uid) : "0",
-            permissions: f.secret ? SECRET_MODE : CONFIG_MODE,
-        })),
+        labels: [
+            ...stackLabels(spec.stack),
+            // The carrier's ID changes whenever its files do: the container is then re-created and reads them at start.
+            ...(files ? [{ label: FILES_REVISION_LABEL, value: files.carrier.id }] : []),
+        ],
     };
+}
+
+/**
+ * One workload container with the baseline, and its files delivered on read-only volumes through a never-started
+ * carrier container (fileDelivery.ts). Children of `opts.parent`; `opts` (e.g. `dependsOn`) apply to the workload.
+ */
+export function workloadContainer(name: string, spec: WorkloadContainerSpec, opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource }): docker.Container {
+    const files = deliverFiles(name, { consumer: spec.name, image: spec.image, user: spec.user, files: spec.files, labels: stackLabels(spec.stack) }, opts.parent);
+    return new docker.Container(name, hardenedContainerArgs(spec, files), opts);
 }
 
 /** A TLS certificate, key and CA as container files under `dir`, the key secret. */

@@ -130,6 +130,14 @@ function awsComputedState(type: string, name: string, inputs: Record<string, unk
     }
 }
 
+/**
+ * The ID a provider would give: Docker containers get a 64-hex ID as the engine does (values derived from it, such
+ * as a label, must survive the credential heuristics); everything else `<name>-id`.
+ */
+export function mockId(type: string, name: string): string {
+    return type === "docker:index/container:Container" ? digest(`container:${name}`) : `${name}-id`;
+}
+
 /** Records resources and invokes; answers with fake provider state. */
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
@@ -137,7 +145,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
+        return { id: mockId(args.type, args.name), state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
