@@ -8,14 +8,21 @@ import * as os from "os";
 import * as path from "path";
 import * as tls from "tls";
 import { parse, stringify } from "yaml";
+import { fileRoots } from "../../components/docker/fileDelivery";
 import { DOCKER_TARGETS, materialise, Materialised, RenderedContainer, RenderedStack, renderedStack, TestCa } from "../support/stackFiles";
+import { ensureImage, loadRecipes } from "./images/build";
+import type { Recipe } from "./images/recipe";
+import { docker, Engine, startEngine, tail } from "./support/dockerd";
 
 /**
  * The stand-ins for the three images Debian does not package (Grafana, Jaeger, cAdvisor), proven on this host with the
  * program's own files before any image is built: each starts healthy on the files the program renders (real
  * certificates from a CA in the program's shape), answers its container's healthcheck command and its TLS endpoints
  * at the stack's minimum version, refuses a lower one, and refuses to start, naming the file, when a file the real
- * server reads is missing, unreadable or a secret readable by others. Run alone:
+ * server reads is missing, unreadable or a secret readable by others. Then, on the Docker engine (DOCKER_HOST, or a
+ * daemon of our own), each image builds, passes its recipe's checks, and runs as the program declares its container
+ * (user, command, environment, read-only root, no capabilities, files on read-only mounts, host mounts for cAdvisor)
+ * until its own healthcheck command passes. Run alone:
  *   npx mocha --no-config -r ts-node/register/transpile-only --extension ts --timeout 1800000 test/containers/standins.test.ts
  */
 
@@ -265,14 +272,15 @@ describe("stand-ins for Grafana, Jaeger and cAdvisor, on this host with the prog
                     grafana = stack.containers.grafana!;
                     root = path.join(scratch, target.stack, "grafana");
                     files = materialise(grafana, { root, ca, stack, hostUser: GRAFANA_USER });
-                    // materialise moves paths that stand alone; Grafana's files also name them in `$__file{…}` and as a
-                    // provider's directory of uploads.
+                    // materialise moves the paths it knows where they stand alone; Grafana's files also name them inside
+                    // `$__file{…}`, and may name a directory of uploads.
+                    const moved = (p: string) => (p.startsWith(`${root}/`) ? p : files.hostPath(p));
                     for (const upload of grafana.uploads.filter((u) => /\.ya?ml$/.test(u.file))) {
                         const file = files.hostPath(upload.file);
-                        const document = parse(fs.readFileSync(file, "utf8").replace(/\$__file\{(\/[^}]+)\}/g, (_m, p: string) => `$__file{${files.hostPath(p)}}`)) as {
+                        const document = parse(fs.readFileSync(file, "utf8").replace(/\$__file\{(\/[^}]+)\}/g, (_m, p: string) => `$__file{${moved(p)}}`)) as {
                             providers?: { options: { path: string } }[];
                         };
-                        for (const provider of document.providers ?? []) provider.options.path = files.hostPath(provider.options.path);
+                        for (const provider of document.providers ?? []) provider.options.path = moved(provider.options.path);
                         rewrite(file, stringify(document));
                     }
                     // The image's part: Grafana's home with conf/defaults.ini, the config file run.sh checks, and the
@@ -543,6 +551,157 @@ describe("stand-ins for Grafana, Jaeger and cAdvisor, on this host with the prog
             const badMetric = run(["--disable_metrics=percpu,diskio"]);
             expect(badMetric.status, badMetric.stderr).to.equal(2);
             expect(badMetric.stderr).to.include('unsupported metric "diskio" specified');
+        });
+    });
+
+    describe("the stand-in images on the Docker engine", function () {
+        this.timeout(1800000);
+        const PREFIX = "standins-test-";
+        let engine: Engine;
+        const images = new Map<string, Recipe>();
+        const stacks = new Map<string, RenderedStack>();
+        let ca: TestCa;
+        /** Container name -> ID of each stand-in started. */
+        const started: Record<string, string> = {};
+
+        /** Everything this suite creates is named with PREFIX: leftovers of an earlier run go first. */
+        async function removeOurs(): Promise<void> {
+            const containers = await docker(engine, ["ps", "-aq", "--filter", `name=^${PREFIX}`]);
+            const ids = containers.stdout.split("\n").filter(Boolean);
+            if (ids.length > 0) await docker(engine, ["rm", "-f", "-v", ...ids], { allowFailure: true });
+            const volumes = await docker(engine, ["volume", "ls", "-q", "--filter", `name=^${PREFIX}`]);
+            const names = volumes.stdout.split("\n").filter(Boolean);
+            if (names.length > 0) await docker(engine, ["volume", "rm", "-f", ...names], { allowFailure: true });
+        }
+
+        before(async function () {
+            engine = await startEngine();
+            await removeOurs();
+            for (const recipe of loadRecipes().filter((r) => ["grafana", "jaeger", "cadvisor"].includes(r.name))) {
+                await ensureImage(engine, recipe);
+                images.set(recipe.name, recipe);
+            }
+            expect([...images.keys()].sort()).to.deep.equal(["cadvisor", "grafana", "jaeger"]);
+            for (const target of DOCKER_TARGETS) stacks.set(target.stack, await renderedStack(target.stack, target.overrides));
+            ca = new TestCa(openssl(), path.join(scratch, "engine", "ca"));
+        });
+
+        after(async function () {
+            if (!engine) return;
+            await removeOurs();
+            await engine.stop();
+        });
+
+        it("each image passes its recipe's checks (user, paths, modes, Python with PyYAML and TLS 1.3, GNU wget)", async function () {
+            for (const recipe of images.values()) {
+                for (const check of recipe.checks) {
+                    const [entrypoint, ...args] = check.argv;
+                    const run = await docker(engine, ["run", "--rm", "--network", "none", ...(check.user ? ["--user", check.user] : []), "--entrypoint", entrypoint!, recipe.standsInFor[0]!, ...args], { allowFailure: true });
+                    expect(run.stdout + run.stderr, `${recipe.name}: ${check.argv.join(" ")}`).to.match(check.expect);
+                }
+            }
+        });
+
+        /**
+         * The container as the program declares it, on the engine: its files (real certificates) bind-mounted read-only
+         * at the directories the program mounts volumes on (fileRoots), owners and modes as the carrier writes them.
+         */
+        async function run(stack: RenderedStack, container: RenderedContainer, extra: readonly string[] = []): Promise<string> {
+            const root = path.join(scratch, "engine", stack.stack, container.name);
+            const user = container.user.split(":").map(Number);
+            materialise(container, { root, ca, stack, hostUser: { uid: user[0]!, gid: user[1] ?? user[0]! } });
+            // materialise moves container paths under root for runs on this host; in a container they stay as declared.
+            for (const upload of container.uploads) {
+                const file = path.join(root, upload.file);
+                const content = fs.readFileSync(file, "utf8");
+                if (content.includes(root)) rewrite(file, content.split(root).join(""));
+            }
+            const name = `${PREFIX}${container.name}-${stack.stack}`;
+            const args = ["run", "-d", "--name", name, "--user", container.user, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true",
+                "--network", "none", "--tmpfs", "/tmp:rw,noexec,nosuid,size=64m"];
+            for (const [key, value] of Object.entries(container.env)) args.push("--env", `${key}=${value}`);
+            for (const dir of fileRoots(container.uploads.map((u) => u.file))) args.push("--mount", `type=bind,source=${path.join(root, dir)},target=${dir},readonly`);
+            const image = images.get(container.name)!;
+            const id = (await docker(engine, [...args, ...extra, image.standsInFor[0]!, ...container.command])).stdout.trim();
+            started[name] = id;
+            return name;
+        }
+
+        /** Runs the container's own healthcheck command in it until it passes (the program's start period is 30-60 s). */
+        async function expectHealthy(container: RenderedContainer, name: string): Promise<void> {
+            const [kind, ...command] = container.healthcheck;
+            expect(kind).to.equal("CMD");
+            const deadline = Date.now() + 60000;
+            let last = "";
+            for (;;) {
+                const check = await docker(engine, ["exec", name, ...command], { allowFailure: true });
+                if (check.code === 0) return;
+                last = `exit ${check.code}: ${check.stdout}${check.stderr}`;
+                const state = await docker(engine, ["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name], { allowFailure: true });
+                if (Date.now() > deadline || !state.stdout.startsWith("running")) {
+                    const logs = await docker(engine, ["logs", name], { allowFailure: true });
+                    throw new Error(`${name} (${state.stdout.trim()}) did not pass \`${command.join(" ")}\` (${last}); its log:\n${tail(logs.stdout + logs.stderr, 40)}`);
+                }
+                await sleep(1000);
+            }
+        }
+
+        async function logsOf(name: string): Promise<string> {
+            const logs = await docker(engine, ["logs", name]);
+            return logs.stdout + logs.stderr;
+        }
+
+        for (const target of DOCKER_TARGETS) {
+            it(`Grafana (${target.label}) runs as 472:0 with the program's environment and files, its data volume writable, and passes its healthcheck`, async function () {
+                const stack = stacks.get(target.stack)!;
+                const grafana = stack.containers.grafana!;
+                const volume = `${PREFIX}grafana-data-${target.stack}`;
+                const name = await run(stack, grafana, ["--mount", `type=volume,source=${volume},target=/var/lib/grafana`]);
+                await expectHealthy(grafana, name);
+                const log = await logsOf(name);
+                for (const upload of grafana.uploads) expect(log, `the start line names ${upload.file}`).to.include(upload.file);
+                expect(log).to.include(`min TLSv1_${stack.settings.tls.minVersion.split(".")[1]}`);
+                // A fresh volume takes the image's /var/lib/grafana (472:0, 777): Grafana's user writes its database there.
+                const data = await docker(engine, ["exec", name, "sh", "-c", "id -u; id -g; stat -c '%u:%g %a' /var/lib/grafana; echo probe > /var/lib/grafana/standins-probe && echo written"]);
+                expect(data.stdout).to.equal("472\n0\n472:0 777\nwritten\n");
+            });
+
+            it(`Jaeger (${target.label}) runs as 10001:10001 with the program's command and config and passes its healthcheck`, async function () {
+                const stack = stacks.get(target.stack)!;
+                const jaeger = stack.containers.jaeger!;
+                const name = await run(stack, jaeger);
+                await expectHealthy(jaeger, name);
+                const tls = `TLSv1_${stack.settings.tls.minVersion.split(".")[1]}`;
+                expect(await logsOf(name)).to.match(new RegExp(`listening: .*OTLP gRPC \\(otlp\\) on 0\\.0\\.0\\.0:4317 \\(tls, min ${tls}\\).*healthcheckv2 \\(/status\\) on 127\\.0\\.0\\.1:13133 \\(plain\\)`));
+                const id = await docker(engine, ["exec", name, "id"]);
+                expect(id.stdout.trim()).to.equal("uid=10001 gid=10001 groups=10001");
+            });
+        }
+
+        it("cAdvisor runs as root without capabilities on read-only host mounts, passes its healthcheck and reports the running containers from the Docker API", async function () {
+            const stack = stacks.get("dev")!;
+            const cadvisor = stack.containers.cadvisor!;
+            if (!engine.dockerHost.startsWith("unix://")) this.skip(); // the host mounts need the engine on this machine
+            const socket = engine.dockerHost.slice("unix://".length);
+            const dataRoot = (await docker(engine, ["info", "--format", "{{.DockerRootDir}}"])).stdout.trim();
+            // The program mounts the Docker host's /, /sys, /var/lib/docker and docker.sock; here the host is this machine
+            // and the engine's own data root and socket stand for the last two.
+            const mounts: Record<string, string> = { "/": "/rootfs", "/sys": "/sys", [dataRoot]: "/var/lib/docker", [socket]: "/var/run/docker.sock" };
+            const extra = Object.entries(mounts).flatMap(([source, target]) => ["--mount", `type=bind,source=${source},target=${target},readonly`]);
+            const name = await run(stack, cadvisor, extra);
+            await expectHealthy(cadvisor, name);
+            const metrics = await docker(engine, ["exec", name, "wget", "-q", "-O", "-", "http://127.0.0.1:8080/metrics"]);
+            const names = expectExposition(metrics.stdout, "cAdvisor /metrics");
+            expect(names).to.include("container_start_time_seconds");
+            expect(Object.keys(started).length, "stand-ins running beside cAdvisor").to.be.at.least(2);
+            for (const [running, id] of Object.entries(started)) {
+                const created = (await docker(engine, ["inspect", "--format", "{{.Created}}", id])).stdout.trim();
+                const line = new RegExp(`^container_start_time_seconds\\{id="/docker/${id}",image="[^"]+",name="${running}"\\} (\\d+)\\.0$`, "m").exec(metrics.stdout);
+                expect(line, `a container_start_time_seconds series for ${running}:\n${metrics.stdout}`).to.not.equal(null);
+                // cAdvisor's start time of a Docker container is its creation time (container/docker/handler.go).
+                expect(Number(line![1])).to.equal(Math.floor(Date.parse(created) / 1000));
+            }
+            expect(await logsOf(name)).to.match(/in a container: \/rootfs/);
         });
     });
 });
