@@ -208,6 +208,12 @@ describe("realiseStack on the engine", function () {
             expect(await api.listContainers({ name: [`${TEST_STACK}-gpu`] })).to.deep.equal([]);
         });
 
+        it("a value unknown in the run (a preview's output) fails naming where it is, before anything is sent", async () => {
+            const error = await refused([{ type: CONTAINER, name: "unknown", inputs: { name: `${TEST_STACK}-unknown`, image, envs: ["A=1", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"], labels } }]);
+            expect(error.message).to.equal("docker:index/container:Container unknown: `envs[1]` is unknown in this run (a preview?); only an applied run's inputs can be realised");
+            expect(error.realised.resources).to.deep.equal([]);
+        });
+
         it("an upload into a read-only root is refused by the daemon in its own words, and the container it created is removed", async () => {
             const error = await refused([{ type: CONTAINER, name: "ro", inputs: { name: `${TEST_STACK}-ro`, image, readOnly: true, start: false, networkMode: "none", labels, uploads: [{ file: "/etc/app.conf", content: "x\n" }] } }]);
             expect(error.cause).to.be.instanceOf(ProviderStepError);

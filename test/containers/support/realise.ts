@@ -132,8 +132,21 @@ export class RealisedStack {
     }
 }
 
+/** The SDK's placeholder for a value not known until apply (a preview's outputs). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The path of the first unknown value in `value`, if any: realising it would send the placeholder as data. */
+function unknownAt(value: unknown, at: string): string | undefined {
+    if (value === UNKNOWN) return at;
+    if (Array.isArray(value)) return value.map((v, i) => unknownAt(v, `${at}[${i}]`)).find(Boolean);
+    if (typeof value === "object" && value !== null) return Object.entries(value).map(([k, v]) => unknownAt(v, at ? `${at}.${k}` : k)).find(Boolean);
+    return undefined;
+}
+
 async function realiseOne(api: EngineApi, stack: RealisedStack, resource: RecordedResource, options: RealiseOptions): Promise<void> {
     const inputs = unwrap(resource.inputs) as Value;
+    const unknown = unknownAt(inputs, "");
+    if (unknown) throw new Error(`${resource.type} ${resource.name}: \`${unknown}\` is unknown in this run (a preview?); only an applied run's inputs can be realised`);
     const base = { resourceName: resource.name };
     if (resource.type === NETWORK) {
         const body = planNetwork(inputs, resource.name);
