@@ -217,7 +217,8 @@ export class OpensslIssuer {
      */
     sign(requestPem: string, caKeyPem: string, caCertPem: string | undefined, inputs: CertificateInputs, request: { names: Names; subjectEmpty: boolean; subjectKeyPem?: string }): IssuedCertificate {
         return this.withDir((dir, run) => {
-            const start = new Date();
+            // Whole seconds: what the certificate can hold, so the reported times are the certificate's own.
+            const start = new Date(Math.floor(Date.now() / 1000) * 1000);
             const end = new Date(start.getTime() + inputs.validityPeriodHours * 3600 * 1000);
             // Uniform below 2^128, as the provider draws it.
             const serial = randomBytes(16);
