@@ -233,7 +233,7 @@ function openssl(): string {
     return found;
 }
 
-describe("stand-ins for Grafana, Jaeger and cAdvisor, on this host with the program's files", function () {
+describe("stand-ins for Grafana, Jaeger and cAdvisor (not in Debian)", function () {
     this.timeout(120000);
     let scratch: string;
 
@@ -250,7 +250,7 @@ describe("stand-ins for Grafana, Jaeger and cAdvisor, on this host with the prog
     });
 
     for (const target of DOCKER_TARGETS) {
-        describe(target.label, function () {
+        describe(`${target.label}: the programs on this host with the program's files`, function () {
             let stack: RenderedStack;
             let ca: TestCa;
             let minimum: string;
@@ -534,7 +534,7 @@ describe("stand-ins for Grafana, Jaeger and cAdvisor, on this host with the prog
         });
     }
 
-    describe("cAdvisor's flags", function () {
+    describe("cAdvisor's flags, on this host", function () {
         it("takes the program's command line, and refuses an undefined flag or metric kind as cAdvisor v0.52.1 does", async function () {
             const stack = await renderedStack("dev");
             const command = stack.containers.cadvisor!.command;
