@@ -25,8 +25,10 @@ export interface Engine {
     stop(): Promise<void>;
 }
 
-/** Where install-engine.sh unpacks the engine. */
-export const ENGINE_PREFIX = process.env.SERVICE_STACK_ENGINE_PREFIX ?? "/opt/service-stack-engine";
+/** Where install-engine.sh unpacks the engine (SERVICE_STACK_ENGINE_PREFIX overrides, as in the script). */
+export function enginePrefix(): string {
+    return process.env.SERVICE_STACK_ENGINE_PREFIX ?? "/opt/service-stack-engine";
+}
 
 /** The machine's cache for everything the container suite keeps between runs (engine data, images, base rootfs). */
 export function cacheRoot(): string {
@@ -123,8 +125,9 @@ async function externalEngine(dockerHost: string): Promise<Engine> {
 
 /** The dockerd binary to start and the PATH it needs (containerd, shims, docker-proxy, docker-init beside it). */
 function findDockerd(): { binary: string; pathDirs: string[] } {
-    const own = path.join(ENGINE_PREFIX, "usr/sbin/dockerd");
-    if (isExecutable(own)) return { binary: own, pathDirs: [path.join(ENGINE_PREFIX, "usr/sbin"), path.join(ENGINE_PREFIX, "usr/bin")] };
+    const prefix = enginePrefix();
+    const own = path.join(prefix, "usr/sbin/dockerd");
+    if (isExecutable(own)) return { binary: own, pathDirs: [path.join(prefix, "usr/sbin"), path.join(prefix, "usr/bin")] };
     for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
         const candidate = path.join(dir, "dockerd");
         if (dir && isExecutable(candidate)) return { binary: candidate, pathDirs: [] };
