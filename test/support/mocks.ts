@@ -44,7 +44,8 @@ function digest(text: string): string {
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
         case "random:index/randomPassword:RandomPassword":
-            return { result: `${SECRET_MARKER}-${name}-${digest(name).slice(0, 16)}`, bcryptHash: `$2a$10$${SECRET_MARKER}${digest(name).slice(0, 40)}` };
+            // At most 72 bytes, as the generated passwords are: bcrypt (basic-auth hashes) refuses longer ones.
+            return { result: `${SECRET_MARKER}-${name}`.slice(0, 72), bcryptHash: `$2a$10$${SECRET_MARKER}${digest(name).slice(0, 20)}-${name}` };
         case "tls:index/privateKey:PrivateKey":
             return { privateKeyPem: `${KEY_MARKER}\n${name}\n-----END PRIVATE KEY-----\n`, publicKeyPem: `-----BEGIN PUBLIC KEY-----\n${name}\n-----END PUBLIC KEY-----\n` };
         case "tls:index/selfSignedCert:SelfSignedCert":

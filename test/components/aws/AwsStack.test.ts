@@ -206,7 +206,7 @@ for (const stack of ["staging", "production"] as const) {
                     numCacheClusters: production ? 2 : 1,
                     snapshotRetentionLimit: production ? 14 : 7,
                 });
-                expect(group.authToken).to.match(/^GENERATED-SECRET-service-stack-[a-z]+-secrets-redis-/);
+                expect(group.authToken).to.match(/^GENERATED-SECRET-service-stack-[a-z]+-secrets-redis$/);
             });
 
             it("keeps the AUTH token a secret, and stores it in Secrets Manager too", () => {
