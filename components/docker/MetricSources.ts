@@ -50,6 +50,8 @@ export class MetricSources extends pulumi.ComponentResource {
             startPeriod: "20s",
         }, { parent: this });
 
+        // Only the metric kinds the alerts and dashboards read: `--disable_metrics` would replace cAdvisor's own
+        // default list and switch on the process, NUMA and TCP collectors it keeps off.
         // cAdvisor has no TLS server of its own: it is scraped over HTTP on the data network, which has no route
         // out and no published port (an exemption recorded in the policy config).
         this.cadvisor = workloadContainer(`${name}-cadvisor`, {
@@ -59,7 +61,7 @@ export class MetricSources extends pulumi.ComponentResource {
             user: cadvisor.user,
             limits: settings.resources.cadvisor,
             networks: [{ network: networks.data, aliases: [cadvisor.alias] }],
-            command: ["--docker_only=true", "--housekeeping_interval=15s", "--store_container_labels=false", "--disable_metrics=percpu,sched,tcp,udp,disk,diskIO,hugetlb,referenced_memory,resctrl"],
+            command: ["--docker_only=true", "--housekeeping_interval=15s", "--store_container_labels=false", "--enable_metrics=cpu,memory,network"],
             hostMounts: [
                 { hostPath: "/", path: "/rootfs" },
                 { hostPath: "/sys", path: "/sys" },
