@@ -20,7 +20,9 @@ ENGINE_PACKAGES=(
     "tini-static=0.19.0-6+b2"
 )
 CLI_PACKAGE="docker-cli=28.5.2+dfsg4-5"
-HOST_PACKAGES=(runc debootstrap libcap2-bin xz-utils tar ca-certificates)
+# iptables: the daemon runs with --iptables=false, but its embedded DNS (network aliases at 127.0.0.11) still sets
+# NAT rules inside each container's namespace; without the binary no alias resolves.
+HOST_PACKAGES=(runc debootstrap libcap2-bin xz-utils tar ca-certificates iptables)
 
 die() { printf 'install-engine: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "run as root (it installs packages and writes $PREFIX)"
