@@ -50,6 +50,9 @@ export class Postgres extends pulumi.ComponentResource {
             tmpfs: { "/var/run/postgresql": "rw,noexec,nosuid,size=16m,mode=1777" },
             healthcheck: ["CMD", "pg_isready", "-h", "/var/run/postgresql", "-U", "postgres", "-d", db],
             startPeriod: "60s",
+            // A fast shutdown (SIGINT, as the official image's STOPSIGNAL), with time for its checkpoint.
+            stopSignal: "SIGINT",
+            stopGraceSeconds: 120,
         }, { parent: this });
 
         const exporterImage = pulledImage(`${name}-exporter`, settings.images.postgresExporter, this);

@@ -40,6 +40,8 @@ export class Redis extends pulumi.ComponentResource {
             // The password travels in REDISCLI_AUTH, read from its file, so it never shows in the process list.
             healthcheck: ["CMD-SHELL", `REDISCLI_AUTH="$(cat ${SECRET_FILES.redisPassword})" redis-cli --tls --cacert ${spec.tls.ca} -h ${spec.alias} -p ${spec.port} ping | grep -q PONG`],
             startPeriod: "20s",
+            // SIGTERM makes Redis write its append-only file and a final snapshot before exiting.
+            stopGraceSeconds: 60,
         }, { parent: this });
 
         const exporterImage = pulledImage(`${name}-exporter`, settings.images.redisExporter, this);

@@ -37,9 +37,19 @@ export interface WorkloadContainerSpec {
     /** Capabilities added back after dropping all of them. */
     readonly capabilities?: readonly string[];
     readonly ports?: readonly { readonly internal: number; readonly external: number; readonly ip: string }[];
+    /**
+     * Seconds a stop (a replacement by `pulumi up`, `docker stop`, a daemon restart) waits for a clean exit before
+     * SIGKILL; the default, 30, covers every service but the data tier, which gets longer.
+     */
+    readonly stopGraceSeconds?: number;
+    /** The signal that stops the process cleanly, when it is not the image's own. */
+    readonly stopSignal?: string;
     /** False only where an image cannot run on a read-only root filesystem. */
     readonly readOnlyRootFilesystem?: boolean;
 }
+
+/** Seconds a container gets to stop cleanly unless its spec says otherwise. */
+export const DEFAULT_STOP_GRACE_SECONDS = 30;
 
 /** The log rotation every container gets: json-file, 10 MB × 3. */
 export const LOG_OPTIONS = { "max-size": "10m", "max-file": "3" } as const;
@@ -66,6 +76,11 @@ export function hardenedContainerArgs(spec: WorkloadContainerSpec, files?: Deliv
         cpuShares: Math.round(spec.limits.cpus * 1024),
         restart: "unless-stopped",
         mustRun: true,
+        // Without a grace period the provider's delete force-removes the container: SIGKILL, so a replaced Redis
+        // loses its last second of writes and PostgreSQL needs crash recovery.
+        destroyGraceSeconds: spec.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS,
+        stopTimeout: spec.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS,
+        stopSignal: spec.stopSignal,
         privileged: false,
         readOnly: spec.readOnlyRootFilesystem ?? true,
         capabilities: { drops: ["ALL"], adds: spec.capabilities ? [...spec.capabilities] : [] },

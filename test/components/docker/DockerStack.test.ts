@@ -162,6 +162,15 @@ for (const stack of ["dev", "staging", "production"]) {
             }
         });
 
+        it("stops every container cleanly before removing it: a grace period for the provider's delete and for docker stop", () => {
+            for (const c of containers) {
+                expect(c.inputs.destroyGraceSeconds, inputs(c).name).to.be.a("number").at.least(30);
+                expect(c.inputs.stopTimeout, inputs(c).name).to.equal(c.inputs.destroyGraceSeconds);
+            }
+            expect(container(run, "postgres").inputs).to.deep.include({ stopSignal: "SIGINT", destroyGraceSeconds: 120 });
+            expect(container(run, "redis").inputs).to.deep.include({ destroyGraceSeconds: 60 });
+        });
+
         it("runs as non-root except the two named exemptions", () => {
             const root = containers.filter((c) => /^0(:|$)/.test(String(inputs(c).user))).map((c) => inputs(c).name);
             expect(root).to.deep.equal([`service-stack-${stack}-cadvisor`, `service-stack-${stack}-edge`]);
