@@ -6,7 +6,7 @@
  * address pool and cgroup parent, its own containerd namespace, and a data-root in the machine's cache so the images we
  * build survive between runs.
  */
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
@@ -154,25 +154,40 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * One daemon per data-root: a second dockerd (or its containerd) on the same directory corrupts or blocks it. The
- * lock names the holder's pid; a lock whose holder is gone is taken over.
+ * One daemon per data-root: a second dockerd (or its containerd) on the same directory corrupts or blocks it. The lock
+ * names this process and, once started, its dockerd. A lock whose process is gone is taken over, unless the dockerd it
+ * names still runs on the data-root (its run was killed before it could stop it): that one is named, not touched.
  */
-function lockDataRoot(dataRoot: string): { file: string; release(): void } {
+function lockDataRoot(dataRoot: string): { setDaemon(pid: number): void; release(): void } {
     const file = `${dataRoot}.lock`;
     for (let attempt = 0; attempt < 2; attempt++) {
         try {
             fs.writeFileSync(file, String(process.pid), { flag: "wx" });
-            return { file, release: () => fs.rmSync(file, { force: true }) };
+            return {
+                setDaemon: (pid) => fs.writeFileSync(file, `${process.pid} ${pid}`),
+                release: () => fs.rmSync(file, { force: true }),
+            };
         } catch (err) {
             if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-            const holder = Number(fs.readFileSync(file, "utf8").trim());
+            const [holder, daemon] = fs.readFileSync(file, "utf8").trim().split(" ").map(Number);
             if (holder && holder !== process.pid && pidAlive(holder)) {
                 throw new Error(`another service-stack engine (process ${holder}) is using ${dataRoot}; wait for it, or point DOCKER_HOST at a running engine`);
+            }
+            if (daemon && pidAlive(daemon) && commandLine(daemon).includes(dataRoot)) {
+                throw new Error(`a dockerd left by an earlier run (process ${daemon}) still uses ${dataRoot}: stop it (kill ${daemon}) and run again`);
             }
             fs.rmSync(file, { force: true });
         }
     }
     throw new Error(`could not lock ${dataRoot}`);
+}
+
+function commandLine(pid: number): string {
+    try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+    } catch {
+        return "";
+    }
 }
 
 async function ownEngine(): Promise<Engine> {
@@ -185,7 +200,7 @@ async function ownEngine(): Promise<Engine> {
     const failures: string[] = [];
     try {
         for (const driver of drivers) {
-            const started = await startDaemon(binary, pathDirs, dataRoot, driver);
+            const started = await startDaemon(binary, pathDirs, dataRoot, driver, (pid) => lock.setDaemon(pid));
             if ("engine" in started) {
                 const engine = started.engine;
                 return { ...engine, stop: async () => { try { await engine.stop(); } finally { lock.release(); } } };
@@ -202,7 +217,7 @@ async function ownEngine(): Promise<Engine> {
 
 type StartResult = { engine: Engine } | { failure: string };
 
-async function startDaemon(binary: string, pathDirs: string[], dataRoot: string, driver: string): Promise<StartResult> {
+async function startDaemon(binary: string, pathDirs: string[], dataRoot: string, driver: string, started: (pid: number) => void): Promise<StartResult> {
     // Short temp path: containerd's socket lives under exec-root and unix socket paths are limited to 108 bytes.
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "ss-engine-"));
     const socket = path.join(runDir, "docker.sock");
@@ -221,9 +236,9 @@ async function startDaemon(binary: string, pathDirs: string[], dataRoot: string,
         "--log-level", "warn",
         "--iptables=false", "--ip6tables=false", "--ip-masq=false", "--bridge=none",
         "--default-address-pool", process.env.SERVICE_STACK_ENGINE_ADDRESS_POOL ?? DEFAULT_ADDRESS_POOL,
-        // Containers of this daemon live in their own cgroup and containerd namespace: even with a shared system
-        // containerd, nothing of another daemon's is ever touched.
-        "--cgroup-parent", "service-stack-engine",
+        // Containers of this daemon live in a cgroup of their own (one per daemon, so a forced stop ends exactly
+        // its containers) and in their own containerd namespace: nothing of another daemon's is ever touched.
+        "--cgroup-parent", cgroupParent(runDir),
         "--containerd-namespace", "service-stack",
         "--containerd-plugins-namespace", "service-stack-plugins",
     ];
@@ -233,8 +248,10 @@ async function startDaemon(binary: string, pathDirs: string[], dataRoot: string,
     // Its own process group: stop() can signal dockerd and the containerd it starts together.
     const child = spawn(binary, args, { detached: true, stdio: ["ignore", log, log], env });
     fs.closeSync(log);
+    if (child.pid) started(child.pid);
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const killOnExit = () => { try { if (child.pid) process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ } };
+    // If this process exits without stop() (a test runner ending early), the daemon still stops, synchronously.
+    const killOnExit = () => stopSync(child.pid, runDir, dataRoot);
     process.on("exit", killOnExit);
 
     const cleanup = async () => {
@@ -296,7 +313,10 @@ async function stopProcessGroup(child: ChildProcess, exited: Promise<number | nu
     const pid = child.pid;
     if (pid && child.exitCode === null && child.signalCode === null) {
         try { process.kill(pid, "SIGTERM"); } catch { /* gone */ }
-        const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+        let timer: NodeJS.Timeout | undefined;
+        const graceful = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), STOP_GRACE_MS); })]);
+        // A pending grace timer would keep the test process alive for the whole period after a clean stop.
+        clearTimeout(timer);
         if (!graceful) {
             try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
             await exited;
@@ -315,20 +335,74 @@ async function stopProcessGroup(child: ChildProcess, exited: Promise<number | nu
     while (processesOf(runDir).length > 0 && Date.now() < deadline) await sleep(100);
 }
 
+/** stop() for an `exit` handler, where nothing asynchronous runs: the same steps, waiting by sleeping. */
+function stopSync(pid: number | undefined, runDir: string, dataRoot: string): void {
+    const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    // A zombie (exited, not yet reaped: nothing reaps in an exit handler) counts as gone.
+    const running = (p: number) => pidAlive(p) && !/^\d+ \(.*\) Z/.test(readFileOr(`/proc/${p}/stat`));
+    if (pid && running(pid)) {
+        try { process.kill(pid, "SIGTERM"); } catch { /* gone */ }
+        for (const deadline = Date.now() + STOP_GRACE_MS; running(pid) && Date.now() < deadline;) sleepSync(100);
+        try { process.kill(-pid, "SIGKILL"); } catch { /* the group is empty */ }
+    }
+    for (const orphan of processesOf(runDir)) {
+        try { process.kill(orphan, "SIGKILL"); } catch { /* gone */ }
+    }
+    for (const mountPoint of mountsUnder([runDir, dataRoot])) spawnSync("umount", ["-l", mountPoint]);
+    removeCgroups(runDir);
+    if (mountsUnder([runDir]).length === 0) fs.rmSync(runDir, { recursive: true, force: true });
+    fs.rmSync(`${dataRoot}.lock`, { force: true });
+}
+
+function readFileOr(file: string): string {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        return "";
+    }
+}
+
+/** The cgroup parent of one daemon's containers: named after its run dir, unique on the machine. */
+function cgroupParent(runDir: string): string {
+    return `service-stack-engine-${path.basename(runDir)}`;
+}
+
 /** Pids whose command line names our run dir, or that are in our daemon's cgroup parent. */
 function processesOf(runDir: string): number[] {
     const pids = new Set<number>();
+    const inParent = `:/${cgroupParent(runDir)}/`;
     for (const entry of fs.readdirSync("/proc")) {
         if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
         try {
             const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
             const cgroup = fs.readFileSync(`/proc/${entry}/cgroup`, "utf8");
-            if (cmdline.includes(runDir) || /:\/service-stack-engine\//.test(cgroup)) pids.add(Number(entry));
+            if (cmdline.includes(runDir) || cgroup.includes(inParent)) pids.add(Number(entry));
         } catch {
             /* exited meanwhile */
         }
     }
     return [...pids];
+}
+
+/** The (empty, once its processes are gone) cgroup directories runc created under our parent, in every hierarchy. */
+function removeCgroups(runDir: string): void {
+    const root = "/sys/fs/cgroup";
+    const parent = cgroupParent(runDir);
+    let hierarchies: string[] = [];
+    try {
+        hierarchies = ["", ...fs.readdirSync(root)];
+    } catch {
+        return;
+    }
+    for (const hierarchy of hierarchies) {
+        const dir = path.join(root, hierarchy, parent);
+        if (!fs.existsSync(dir)) continue;
+        // Children first: container cgroups docker did not remove after a forced stop.
+        for (const child of fs.readdirSync(dir, { withFileTypes: true })) {
+            if (child.isDirectory()) try { fs.rmdirSync(path.join(dir, child.name)); } catch { /* still busy */ }
+        }
+        try { fs.rmdirSync(dir); } catch { /* still busy */ }
+    }
 }
 
 /** Unmounts whatever the daemon left mounted under its dirs (after a forced stop), then removes the run dir. */
@@ -338,6 +412,7 @@ async function removeRunDir(runDir: string, dataRoot: string): Promise<void> {
     }
     const left = mountsUnder([runDir]);
     if (left.length > 0) throw new Error(`still mounted after the daemon stopped, not removing ${runDir}: ${left.join(", ")}`);
+    removeCgroups(runDir);
     fs.rmSync(runDir, { recursive: true, force: true });
 }
 
