@@ -18,7 +18,7 @@ import { cacheRoot, CommandResult, docker, Engine, mountsUnder, runCommand, tail
 import { BusyboxLayout, DEFAULT_PATH, PACKAGES_LABEL, Recipe, RECIPE_HASH_LABEL, STANDIN_REPOSITORY, STANDS_IN_FOR_LABEL, Suite } from "./recipe";
 
 /** Bump when a change of this file changes what lands in an image: every image is then rebuilt once. */
-const BUILDER_REVISION = 1;
+const BUILDER_REVISION = 2;
 /** Bump when the base root's preparation below changes. */
 const BASE_REVISION = 1;
 const BASE_SUITE: Suite = "trixie";
@@ -164,10 +164,7 @@ export async function ensureImages(engine: Pick<Engine, "dockerHost">, reference
     // One at a time: two cores, and each build is mostly dpkg and tar.
     for (const [recipe, refs] of byRecipe) {
         const built = await ensureImage(engine, recipe);
-        for (const ref of refs) {
-            await docker(engine, ["tag", built.imageId, ref]);
-            result.set(ref, built.imageId);
-        }
+        for (const ref of refs) result.set(ref, built.imageId);
     }
     return result;
 }

@@ -1,13 +1,14 @@
 // Stands in for caddy:2.10.2 (caddyserver/caddy-docker 2.10/alpine/Dockerfile: FROM alpine:3.22), also the local API stand-in.
-import { BUSYBOX_PACKAGE, GNU_WGET_PACKAGE, Recipe } from "./recipe";
+import { ALPINE_WGET_KEEP, ALPINE_WGET_PACKAGE, BUSYBOX_PACKAGE, Recipe } from "./recipe";
 
 export const recipe: Recipe = {
     name: "caddy",
     standsInFor: ["caddy:2.10.2"],
     // No 2.10 in Debian: sid's 2.11.4 is the closest (trixie has 2.6.2).
     suite: "sid",
-    // Alpine's userland is busybox, but its wget speaks TLS 1.3 (ssl_client); GNU wget stands in for that one applet.
-    packages: { caddy: "2.11.4-1", ...BUSYBOX_PACKAGE, ...GNU_WGET_PACKAGE },
+    // Alpine's userland is busybox, its wget doing TLS through OpenSSL (ssl_client): busybox's wget with Debian's
+    // openssl stands in for it, so the same flags, the same messages and TLS 1.3.
+    packages: { caddy: "2.11.4-1", ...BUSYBOX_PACKAGE, ...ALPINE_WGET_PACKAGE },
     // The official installs ca-certificates, libcap (getcap/setcap) and mailcap (/etc/mime.types).
     extras: ["libcap2-bin", "media-types"],
     // The official image: /usr/bin/caddy with cap_net_bind_service=+ep, /config/caddy, /data/caddy, /etc/caddy with the
@@ -18,7 +19,7 @@ export const recipe: Recipe = {
     ].join("\n"),
     layout: {
         kind: "busybox",
-        keep: ["/usr/bin/caddy", "/usr/bin/wget", "/usr/sbin/getcap", "/usr/sbin/setcap", "/etc/mime.types", "/config", "/data", "/etc/caddy", "/usr/share/caddy", "/srv"],
+        keep: ["/usr/bin/caddy", ...ALPINE_WGET_KEEP, "/usr/sbin/getcap", "/usr/sbin/setcap", "/etc/mime.types", "/config", "/data", "/etc/caddy", "/usr/share/caddy", "/srv"],
     },
     fileCapabilities: { "/usr/bin/caddy": "cap_net_bind_service=ep" },
     config: {
@@ -39,6 +40,6 @@ export const recipe: Recipe = {
         { argv: ["id"], expect: /^uid=0\(root\) gid=0\(root\)/ },
         { argv: ["stat", "-c", "%a %u:%g %n", "/config/caddy", "/data/caddy", "/etc/caddy/Caddyfile", "/usr/share/caddy/index.html"], expect: /^755 0:0 \/config\/caddy\n755 0:0 \/data\/caddy\n644 0:0 \/etc\/caddy\/Caddyfile\n644 0:0 \/usr\/share\/caddy\/index.html$/ },
         { argv: ["sh", "-c", "echo $XDG_CONFIG_HOME $XDG_DATA_HOME; pwd"], expect: /^\/config \/data\n\/srv$/ },
-        { argv: ["wget", "--version"], expect: /GNU Wget 1\.25\.0/ },
+        { argv: ["sh", "-c", "readlink /bin/sh; readlink \"$(command -v wget)\"; openssl version"], expect: /^\/usr\/bin\/busybox\n\/usr\/bin\/busybox\nOpenSSL 3\.5\.9/ },
     ],
 };

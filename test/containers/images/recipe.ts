@@ -120,7 +120,17 @@ export const STANDIN_REPOSITORY = "service-stack-standin";
 export const BUSYBOX_PACKAGE = { busybox: "1:1.37.0-6+b9" } as const;
 
 /**
- * GNU wget, for stand-ins of alpine-based officials: alpine's busybox wget hands TLS to `ssl_client` (OpenSSL), so it
- * speaks TLS 1.3; GNU wget from Debian is the closest Debian has to that (same flags for what healthchecks use).
+ * GNU wget, a stand-in for alpine's wget where only TLS 1.3 matters: alpine's busybox wget hands TLS to `ssl_client`
+ * (OpenSSL), so it speaks TLS 1.3. GNU wget takes the same flags for what healthchecks use, but prints nothing on an
+ * HTTP error with -q where busybox prints `server returned error: …`; ALPINE_WGET below keeps busybox's wget.
  */
 export const GNU_WGET_PACKAGE = { wget: "1.25.0-2" } as const;
+
+/**
+ * Alpine's wget, as close as Debian gets: busybox's own wget (its flags and messages) with TLS by OpenSSL. Debian's
+ * busybox wget runs `openssl s_client` for HTTPS when an `openssl` binary is present (and falls back to its TLS-1.2-only
+ * client when not), as alpine's runs `ssl_client`: TLS 1.3 then works. Add `ALPINE_WGET_KEEP` to a busybox layout.
+ */
+export const ALPINE_WGET_PACKAGE = { openssl: "3.5.9-1~deb13u1" } as const;
+/** The paths busybox's wget needs for its OpenSSL helper: the binary (its libraries follow) and OpenSSL's config. */
+export const ALPINE_WGET_KEEP = ["/usr/bin/openssl", "/usr/lib/ssl"] as const;
