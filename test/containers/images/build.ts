@@ -277,7 +277,12 @@ async function withBuildLock<T>(lockFile: string, fn: () => Promise<T>): Promise
             break;
         } catch (err) {
             if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-            const holder = Number(fs.readFileSync(lockFile, "utf8").trim() || 0);
+            let holder = 0;
+            try {
+                holder = Number(fs.readFileSync(lockFile, "utf8").trim() || 0);
+            } catch {
+                continue; // released between our attempt and the read
+            }
             if (!holder || holder === process.pid || !alive(holder)) {
                 fs.rmSync(lockFile, { force: true });
                 continue;
@@ -336,7 +341,7 @@ function removeStaleWorkDirs(): void {
 /** Runs a step, failing with the image, the step and its output tail. */
 async function step(image: string, name: string, command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CommandResult> {
     const started = Date.now();
-    const result = await runCommand(command, args, { env: options.env, timeoutMs: options.timeoutMs ?? 10 * MINUTE, allowFailure: true });
+    const result = await runCommand(command, args, { env: options.env ?? { ...process.env, PATH: toolPath() }, timeoutMs: options.timeoutMs ?? 10 * MINUTE, allowFailure: true });
     if (result.code !== 0) {
         throw new ImageBuildError(`image "${image}": step "${name}" failed (exit ${result.code}):\n${tail(`${result.stdout}\n${result.stderr}`, 40)}`);
     }
@@ -359,9 +364,14 @@ function inChroot(image: string, name: string, root: string, script: string, tim
         'exec chroot "$ROOT" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive /bin/sh -ec "$SCRIPT"',
     ].join("\n");
     return step(image, name, "unshare", ["--mount", "--propagation", "private", "--", "/bin/sh", "-c", outer], {
-        env: { PATH: process.env.PATH, ROOT: root, APT_LISTS: cache.lists, APT_ARCHIVES: cache.archives, SCRIPT: script },
+        env: { PATH: toolPath(), ROOT: root, APT_LISTS: cache.lists, APT_ARCHIVES: cache.archives, SCRIPT: script },
         timeoutMs,
     });
+}
+
+/** PATH for the build's tools: chroot, mount and getcap live in sbin, which a non-login PATH may lack. */
+function toolPath(): string {
+    return [process.env.PATH ?? "/usr/bin:/bin", "/usr/sbin", "/sbin"].join(path.delimiter);
 }
 
 function tarOptions(): string[] {
@@ -484,8 +494,22 @@ function cleanRoot(root: string): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Image root
 
+/** What a build needs of this machine, checked before anything starts, each missing piece named. */
+function preflight(recipe: Recipe): void {
+    const problems: string[] = [];
+    if (process.getuid && process.getuid() !== 0) problems.push("building needs root (chroot, mounts, file owners)");
+    const pathDirs = (process.env.PATH ?? "").split(path.delimiter).concat(["/usr/sbin", "/sbin"]);
+    for (const tool of ["debootstrap", "unshare", "chroot", "getcap", "tar", "mount"]) {
+        if (!pathDirs.some((dir) => dir && fs.existsSync(path.join(dir, tool)))) problems.push(`${tool} is not installed`);
+    }
+    if (problems.length > 0) {
+        throw new ImageBuildError(`image "${recipe.name}": cannot build here: ${problems.join("; ")} (bash .ci/install-engine.sh installs the tools)`);
+    }
+}
+
 /** Builds the recipe's root and writes it as `tarball` (with `<tarball>.packages`: the versions installed). */
 async function buildRootTarball(recipe: Recipe, hash: string, tarball: string): Promise<void> {
+    preflight(recipe);
     const cache = imageCache();
     for (const dir of [cache.saved, cache.lists, cache.archives]) fs.mkdirSync(dir, { recursive: true });
     const base = await ensureBase();
@@ -705,7 +729,7 @@ async function distill(recipe: Recipe, layout: BusyboxLayout, root: string, targ
     fs.writeFileSync(listFile, list.join("\n") + "\n");
     fs.mkdirSync(target);
     await step(recipe.name, "distill", "/bin/sh", ["-c", `tar ${tarOptions().join(" ")} -C "$ROOT" --no-recursion -cf - -T "$LIST" | tar ${tarOptions().slice(0, 3).join(" ")} -C "$TARGET" -xpf -`], {
-        env: { PATH: process.env.PATH, ROOT: root, LIST: listFile, TARGET: target },
+        env: { PATH: toolPath(), ROOT: root, LIST: listFile, TARGET: target },
     });
 
     // Busybox applets: every name busybox offers, where nothing kept has that name already (GNU wget wins).
