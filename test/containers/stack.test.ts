@@ -1,0 +1,259 @@
+import { expect } from "chai";
+import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES } from "../../components/services/catalogue";
+import type { PublicEndpoint } from "../../components/settings/types";
+import { request } from "../support/servers";
+import { Engine, startEngine } from "./support/dockerd";
+import { EngineApi } from "./support/engineApi";
+import { STACK_LABEL } from "./support/realise";
+import { bringUp, prometheusExpectations, RECEIVER_ALIAS, runningContainers, StackUnderTest, TARGETS } from "./support/stackUnderTest";
+
+/**
+ * The program's Docker stacks on a real Docker engine: the local default and production's settings, each realised
+ * exactly as the Docker provider would create its declared resources, from stand-in images of the versions it deploys.
+ * Every container must become healthy through its own healthcheck and the services must work together.
+ * `npm run test:containers`; one file alone:
+ *   npx mocha --no-config -r ts-node/register/transpile-only --extension ts --timeout 1800000 test/containers/stack.test.ts
+ */
+
+const HEALTHY_WITHIN_MS = 4 * 60_000;
+const SECURITY_HEADERS = ["strict-transport-security", "content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy"];
+/**
+ * Alerts that may be pending (never firing) on a healthy stack minutes after it started, each with its reason. Any
+ * other pending alert, and any firing alert but Watchdog, fails the suite.
+ */
+const EXPECTED_PENDING: Readonly<Record<string, string>> = {
+    BackupMissing: "no backup job writes backup metrics on Docker yet, so no backup ever succeeded (production renders the backup alerts)",
+    DiskWillFillIn24h: "node_exporter reads this machine's real disks, which the suite itself is filling (images, volumes) while less than 40% is free; it fires only after an hour",
+};
+
+interface Sample {
+    readonly metric: Record<string, string>;
+    readonly value: number;
+}
+
+/** An instant query, asked by promtool inside the Prometheus container with its own healthcheck client (TLS, basic auth). */
+async function query(sut: StackUnderTest, expr: string): Promise<Sample[]> {
+    const run = await sut.exec("prometheus", [
+        "promtool", "query", "instant", "-o", "json", `--http.config.file=${CONFIG_PATHS.prometheusHealthcheckConfig}`, "https://prometheus:9090", expr,
+    ]);
+    if (run.exitCode !== 0) throw new Error(`promtool query ${expr}: ${run.stderr || run.stdout}`);
+    return (JSON.parse(run.stdout) as { metric: Record<string, string>; value: [number, string] }[]).map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
+}
+
+/** Retries `probe` until it returns a value, or fails with the last reason after `ms`. */
+async function until<T>(what: string, ms: number, probe: () => Promise<T | string>): Promise<T> {
+    const deadline = Date.now() + ms;
+    let last = "";
+    while (Date.now() < deadline) {
+        try {
+            const result = await probe();
+            if (typeof result !== "string") return result;
+            last = result;
+        } catch (e) {
+            last = (e as Error).message;
+        }
+        await new Promise((r) => setTimeout(r, 2000));
+    }
+    throw new Error(`${what} did not happen within ${ms / 1000} s: ${last}`);
+}
+
+function seconds(duration: string): number {
+    const m = /^(\d+)s$/.exec(duration);
+    if (!m) throw new Error(`unexpected duration ${duration}`);
+    return Number(m[1]);
+}
+
+describe("the stacks on a real Docker engine", function () {
+    let engine: Engine;
+    let api: EngineApi;
+
+    before(async function () {
+        engine = await startEngine();
+        api = await EngineApi.connect(engine.dockerHost);
+        console.log(`      Docker engine ${engine.version} (${engine.storageDriver}${engine.ownDaemon ? ", started by the suite" : `, ${engine.dockerHost}`})`);
+    });
+
+    after(async function () {
+        api?.close();
+        await engine?.stop();
+    });
+
+    for (const target of TARGETS) {
+        describe(target.label, function () {
+            let sut: StackUnderTest;
+            let startedAt: number;
+            const healthyAfter = new Map<string, number>();
+
+            before(async function () {
+                sut = await bringUp(engine, api, target, (line) => console.log(`      ${line}`));
+                startedAt = Date.now();
+                // Every container at once: each is given its own start period and the suite's limit.
+                await Promise.all(runningContainers(sut).map(async (name) => {
+                    await sut.waitHealthy(name, HEALTHY_WITHIN_MS);
+                    healthyAfter.set(name, Date.now() - startedAt);
+                }));
+                console.log(`      all ${healthyAfter.size} containers healthy after ${(Math.max(...healthyAfter.values()) / 1000).toFixed(0)} s`);
+            });
+
+            afterEach(async function () {
+                if (this.currentTest?.state !== "failed" || !sut) return;
+                for (const name of runningContainers(sut)) console.log(await sut.describe(name));
+            });
+
+            after(async function () {
+                if (!sut) return;
+                await sut.destroy();
+                const left = [
+                    ...(await api.listContainers({ label: [`${STACK_LABEL}=${target.stack}`] })).map((c) => `container ${c.Names[0]}`),
+                    ...(await api.listVolumes({ label: [`${STACK_LABEL}=${target.stack}`] })).map((v) => `volume ${v.Name}`),
+                    ...(await api.listNetworks({ label: [`${STACK_LABEL}=${target.stack}`] })).map((n) => `network ${n.Name}`),
+                ];
+                expect(left, "everything the suite created is removed").to.deep.equal([]);
+            });
+
+            it("brings every container to healthy through its own healthcheck, within its start period", async () => {
+                for (const name of runningContainers(sut)) {
+                    const health = sut.inputsOf(name).healthcheck as { startPeriod: string; interval: string };
+                    // The first check after the start period may be the one that passes.
+                    const allowed = (seconds(health.startPeriod) + seconds(health.interval)) * 1000;
+                    expect(healthyAfter.get(name), `${name} healthy after ${healthyAfter.get(name)} ms`).to.be.at.most(allowed);
+                }
+            });
+
+            it("scrapes every target up over TLS through the network aliases, and loads every rule", async () => {
+                const expected = prometheusExpectations(sut);
+                const targets = [...expected.jobs.values()].reduce((a, b) => a + b, 0);
+                const up = await until("every scrape target up", 180_000, async () => {
+                    const samples = await query(sut, "up");
+                    const down = samples.filter((s) => s.value !== 1).map((s) => `${s.metric.job} ${s.metric.instance}`);
+                    return samples.length === targets && down.length === 0 ? samples : `${samples.length} of ${targets} targets seen, down: ${down.join(", ") || "none"}`;
+                });
+                expect(new Set(up.map((s) => s.metric.job))).to.deep.equal(new Set(expected.jobs.keys()));
+                const probes = await query(sut, "probe_success");
+                expect(probes.filter((p) => p.value !== 1).map((p) => p.metric.instance), "every public endpoint probed through the edge").to.deep.equal([]);
+                const pg = await query(sut, "pg_up");
+                const redis = await query(sut, "redis_up");
+                expect([pg.map((s) => s.value), redis.map((s) => s.value)], "the exporters reach PostgreSQL and Redis").to.deep.equal([[1], [1]]);
+                const rules = await query(sut, "sum(prometheus_rule_group_rules)");
+                expect(rules[0]?.value, "rules loaded").to.equal(expected.rules);
+                const failures = await query(sut, "sum(prometheus_rule_evaluation_failures_total)");
+                expect(failures[0]?.value, "rule evaluation failures").to.equal(0);
+            });
+
+            it("fires no alert but Watchdog once settled, and holds none pending but the expected", async () => {
+                const alerts = await until("Watchdog firing (rules evaluated)", 120_000, async () => {
+                    const samples = await query(sut, "ALERTS");
+                    return samples.some((s) => s.metric.alertname === "Watchdog" && s.metric.alertstate === "firing") ? samples : "Watchdog not firing yet";
+                });
+                const firing = alerts.filter((a) => a.metric.alertstate === "firing").map((a) => a.metric.alertname);
+                const pending = alerts.filter((a) => a.metric.alertstate === "pending").map((a) => `${a.metric.alertname} ${a.metric.instance ?? ""}`.trim());
+                expect(firing).to.deep.equal(["Watchdog"]);
+                expect(pending.filter((p) => !(p.split(" ")[0]! in EXPECTED_PENDING))).to.deep.equal([]);
+            });
+
+            it("has Alertmanager answer over TLS with basic auth only, holding the alerts Prometheus sent", async () => {
+                const am = "alertmanager";
+                const url = "--alertmanager.url=https://alertmanager:9093";
+                const withAuth = await sut.exec(am, ["amtool", url, `--http.config.file=${CONFIG_PATHS.alertmanagerHealthcheckConfig}`, "alert", "query", "-o", "json"]);
+                expect(withAuth.exitCode, withAuth.stderr).to.equal(0);
+                expect((JSON.parse(withAuth.stdout) as { labels: { alertname: string } }[]).map((a) => a.labels.alertname)).to.include("Watchdog");
+                // The same client without the password: a config with only the CA, written to the container's tmpfs.
+                const spec = sut.inputsOf("alertmanager");
+                expect(spec.user).to.equal("65534:65534");
+                const noAuth = await sut.exec(am, ["sh", "-c",
+                    `printf 'tls_config:\\n  ca_file: /etc/alertmanager/tls/ca.crt\\n' > /tmp/no-auth.yml && amtool ${url} --http.config.file=/tmp/no-auth.yml alert query`]);
+                expect(noAuth.exitCode).to.not.equal(0);
+                expect(noAuth.stderr + noAuth.stdout).to.match(/401|Unauthorized/i);
+                expect(BASIC_AUTH_USERS.alertmanager).to.equal("alertmanager");
+            });
+
+            it("delivers what Alertmanager routes to the receivers it is configured with", async function () {
+                const watchdog = sut.filesOf("alertmanager").some((f) => f.file === CONFIG_PATHS.alertmanagerConfig && f.content.includes(`${RECEIVER_ALIAS}:8080/watchdog`));
+                if (!watchdog) {
+                    expect(target.stack, "only the local default routes Watchdog nowhere").to.equal("dev");
+                    this.skip();
+                }
+                const receiver = (await api.listContainers({ name: [`service-stack-${target.stack}-suite-receiver`] }))[0]!;
+                const delivered = await until("Watchdog delivered to the dead-man's switch", 120_000, async () => {
+                    const out = (await api.logs(receiver.Id)).stdout.toString("utf8");
+                    return /POST \/watchdog .*"alertname":"Watchdog"/.test(out) ? { out } : "nothing delivered yet";
+                });
+                expect(delivered.out).to.match(/"receiver":"watchdog","status":"firing"/);
+            });
+
+            it("serves every public name on the edge's published HTTPS port with the security headers, redirects HTTP, and reaches the API and Grafana", async () => {
+                const host = (name: PublicEndpoint) => sut.settings.hostnames[name];
+                const livePath = sut.settings.api.livePath;
+                const live = await request({ port: sut.ports.https, path: livePath, ca: sut.caPem, serverName: host("api") });
+                expect(live.status, live.body).to.equal(200);
+                for (const header of SECURITY_HEADERS) expect(live.headers, header).to.have.property(header);
+                expect(live.headers).to.not.have.property("server");
+                const grafana = await request({ port: sut.ports.https, path: "/api/health", ca: sut.caPem, serverName: host("grafana") });
+                expect(grafana.status, grafana.body).to.equal(200);
+                const redirect = await request({ port: sut.ports.http, path: livePath, serverName: host("api") });
+                expect(redirect.status).to.equal(308);
+                expect(redirect.headers.location).to.equal(`https://${host("api")}:${sut.ports.https}${livePath}`);
+                for (const name of ["prometheus", "alertmanager", "jaeger"] as const) {
+                    const guarded = await request({ port: sut.ports.https, path: "/", ca: sut.caPem, serverName: host(name) });
+                    expect(guarded.status, `${name} without credentials`).to.equal(401);
+                }
+            });
+
+            it("gives every delivered file its declared owner and mode in the running containers, secrets readable by their process alone", async () => {
+                let secrets = 0;
+                for (const name of runningContainers(sut)) {
+                    for (const file of sut.filesOf(name)) {
+                        const entry = await sut.readEntry(name, file.file);
+                        const where = `${name}:${file.file}`;
+                        expect([entry.uid, entry.gid, (entry.mode & 0o7777).toString(8).padStart(4, "0")], where).to.deep.equal([Number(file.owner), Number(file.group), file.permissions]);
+                        expect(entry.content?.toString("utf8"), where).to.equal(file.content);
+                        if (file.permissions === "0400") {
+                            secrets++;
+                            expect(`${file.owner}:${file.group}`, where).to.equal(String(sut.inputsOf(name).user));
+                        }
+                    }
+                }
+                expect(secrets).to.be.greaterThan(20);
+            });
+
+            it("shows no secret value in any container's inspect output (env, labels, command)", async () => {
+                for (const c of await api.listContainers({ label: [`${STACK_LABEL}=${target.stack}`] })) {
+                    const text = JSON.stringify(await api.inspectContainer(c.Id));
+                    for (const secret of sut.secrets) expect(text.includes(secret), `${c.Names[0]} shows a secret`).to.equal(false);
+                }
+            });
+
+            it("gives the data network no route out, and publishes ports only on the edge, where declared", async () => {
+                for (const name of ["postgres", "redis", "postgres-exporter", "redis-exporter", "node-exporter", "cadvisor"]) {
+                    const routes = await sut.exec(name, ["cat", "/proc/net/route"]);
+                    expect(routes.exitCode, routes.stderr).to.equal(0);
+                    const defaults = routes.stdout.split("\n").slice(1).filter((l) => l.split(/\s+/)[1] === "00000000");
+                    expect(defaults, `${name} has a default route`).to.deep.equal([]);
+                }
+                const edgeSide = await sut.exec("alertmanager", ["cat", "/proc/net/route"]);
+                expect(edgeSide.stdout.split("\n").some((l) => l.split(/\s+/)[1] === "00000000"), "the edge network routes out").to.equal(true);
+                for (const name of runningContainers(sut)) {
+                    const inspect = await api.inspectContainer(sut.id(name)) as unknown as { HostConfig: { PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null } };
+                    const bindings = Object.values(inspect.HostConfig.PortBindings ?? {}).flat();
+                    if (name !== "edge") {
+                        expect(bindings, `${name} publishes`).to.deep.equal([]);
+                        continue;
+                    }
+                    expect(bindings.map((b) => `${b.HostIp}:${b.HostPort}`).sort()).to.deep.equal([`127.0.0.1:${sut.ports.http}`, `127.0.0.1:${sut.ports.https}`].sort());
+                }
+            });
+
+            it("keeps state when a container is re-created: a row in PostgreSQL, a key in Redis", async () => {
+                const psql = (sql: string) => sut.exec("postgres", ["sh", "-c", `PGPASSWORD="$(cat ${SECRET_FILES.postgresSuperuserPassword})" psql -h /var/run/postgresql -U postgres -d app -tAc "${sql}"`]);
+                const redisCli = (args: string) => sut.exec("redis", ["sh", "-c", `REDISCLI_AUTH="$(cat ${SECRET_FILES.redisPassword})" redis-cli --tls --cacert /usr/local/etc/redis/tls/ca.crt -h redis ${args}`]);
+                const marker = `suite-${Date.now()}`;
+                expect((await psql(`CREATE TABLE IF NOT EXISTS suite_marker (v text); INSERT INTO suite_marker VALUES ('${marker}')`)).exitCode).to.equal(0);
+                expect((await redisCli(`SET suite_marker ${marker}`)).stdout.trim()).to.equal("OK");
+                for (const name of ["postgres", "redis"]) await sut.recreate(name);
+                await Promise.all(["postgres", "redis"].map((name) => sut.waitHealthy(name, HEALTHY_WITHIN_MS)));
+                expect((await psql("SELECT v FROM suite_marker")).stdout.trim()).to.equal(marker);
+                expect((await redisCli("GET suite_marker")).stdout.trim()).to.equal(marker);
+            });
+        });
+    }
+});
