@@ -1,3 +1,4 @@
+import { AWS_REGIONS, ELASTICACHE_VERSIONS, RDS_POSTGRES_MAJORS } from "./awsOfferings";
 import { DEFAULT_REDIS_ENGINE_VERSIONS } from "./defaults";
 import { AwsSettings, Environment, LOG_RETENTION_DAYS, REDIS_ENGINES } from "./types";
 import { ConfigReader } from "./validate";
@@ -28,6 +29,12 @@ export function isPrivateVpcCidr(cidr: string): boolean {
     return PRIVATE_RANGES.some((r) => prefix >= r.prefix && Math.floor(address / 2 ** (32 - r.prefix)) === Math.floor(r.base / 2 ** (32 - r.prefix)));
 }
 
+/** A major RDS offers (RDS_POSTGRES_MAJORS), alone or with a minor written without leading zeros. */
+function isRdsPostgresVersion(text: string): boolean {
+    const match = /^([1-9]\d)(?:\.(0|[1-9]\d{0,2}))?$/.exec(text);
+    return match !== null && RDS_POSTGRES_MAJORS.includes(Number(match[1]));
+}
+
 /**
  * Reads and validates the `aws` config object. Always validated (typos are caught on any platform); the result is
  * only used when `platform` is `aws`, where `region` is required.
@@ -36,7 +43,7 @@ export function readAws(r: ConfigReader, project: string, value: unknown, enviro
     const a = r.object("aws", value, AWS_CONFIG_KEYS);
     const production = environment === "production";
 
-    const region = r.string("aws.region", a.region, undefined, /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "an AWS region such as `eu-west-1`");
+    const region = r.string("aws.region", a.region, undefined, (text) => AWS_REGIONS.includes(text), "an AWS region of the `aws` partition such as `eu-west-1` (one the AWS provider lists; China, GovCloud and isolated regions use endpoints and ARNs the stack does not build)");
     if (onAws && a.region === undefined) {
         r.conflict(`\`${project}:aws.region\` is required when \`platform\` is \`aws\`: set the region the stack runs in, e.g. \`eu-west-1\`.`);
     }
@@ -50,7 +57,7 @@ export function readAws(r: ConfigReader, project: string, value: unknown, enviro
     }
 
     const pg = r.object("aws.postgres", a.postgres, ["engineVersion", "instanceClass", "allocatedStorageGiB", "maxAllocatedStorageGiB", "backupRetentionDays"]);
-    const engineVersion = r.string("aws.postgres.engineVersion", pg.engineVersion, defaults.postgres.engineVersion, /^(1[3-9]|[2-9]\d)(\.\d+)?$/, "a PostgreSQL version of 13 or later, major (`17`) or major.minor (`17.6`)");
+    const engineVersion = r.string("aws.postgres.engineVersion", pg.engineVersion, defaults.postgres.engineVersion, isRdsPostgresVersion, `a PostgreSQL major version RDS offers (${RDS_POSTGRES_MAJORS.join(", ")}), alone (\`17\`) or with a minor version (\`17.6\`)`);
     const allocatedStorageGiB = r.number("aws.postgres.allocatedStorageGiB", pg.allocatedStorageGiB, defaults.postgres.allocatedStorageGiB, 20, 65536);
     const maxAllocatedStorageGiB = r.number("aws.postgres.maxAllocatedStorageGiB", pg.maxAllocatedStorageGiB, Math.max(defaults.postgres.maxAllocatedStorageGiB, allocatedStorageGiB), 20, 65536);
     if (maxAllocatedStorageGiB < allocatedStorageGiB) {
@@ -71,7 +78,8 @@ export function readAws(r: ConfigReader, project: string, value: unknown, enviro
     const redis = {
         engine,
         nodeType: r.string("aws.redis.nodeType", rd.nodeType, defaults.redis.nodeType, /^cache\.[a-z0-9-]+\.[a-z0-9]+$/, "an ElastiCache node type such as `cache.m7g.large`"),
-        engineVersion: r.string("aws.redis.engineVersion", rd.engineVersion, rd.engine === undefined ? defaults.redis.engineVersion : DEFAULT_REDIS_ENGINE_VERSIONS[engine], /^\d+\.\d+$/, "an engine version `major.minor` such as `7.1`"),
+        engineVersion: r.string("aws.redis.engineVersion", rd.engineVersion, rd.engine === undefined ? defaults.redis.engineVersion : DEFAULT_REDIS_ENGINE_VERSIONS[engine], (text) => Object.hasOwn(ELASTICACHE_VERSIONS[engine], text),
+            `one of ${Object.keys(ELASTICACHE_VERSIONS[engine]).map((v) => `\`${v}\``).join(", ")} for \`${engine}\`: ElastiCache versions with a parameter group family and in-transit encryption mode \`required\`, which the stack sets`),
     };
 
     const ap = r.object("aws.api", a.api, ["desiredCount", "minCount", "maxCount", "targetCpuPercent", "targetRequestsPerTarget"]);

@@ -10,7 +10,8 @@ const runtimeWithSecrets = pulumi.runtime as unknown as { isConfigSecret?: (full
 export function readRawConfig(): RawConfig {
     const project = pulumi.getProject();
     const prefix = `${project}:`;
-    const values: Record<string, unknown> = {};
+    // No prototype: a key named `__proto__` must stay a key (reported as unknown), not become the object's prototype.
+    const values: Record<string, unknown> = Object.create(null);
     const secretKeys = new Set<string>();
     for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
         if (!fullKey.startsWith(prefix)) continue;

@@ -73,7 +73,7 @@ describe("buildSettings: the aws platform", () => {
 
         it("a malformed region", () => {
             expect(problems(withAws(STAGING, { region: "Europe West" }))).to.deep.equal([
-                '`service-stack:aws.region` is "Europe West": expected an AWS region such as `eu-west-1`.',
+                '`service-stack:aws.region` is "Europe West": expected an AWS region of the `aws` partition such as `eu-west-1` (one the AWS provider lists; China, GovCloud and isolated regions use endpoints and ARNs the stack does not build).',
             ]);
         });
 
@@ -102,7 +102,7 @@ describe("buildSettings: the aws platform", () => {
 
         it("a PostgreSQL version before 13, an unknown instance class, storage that cannot grow", () => {
             expect(problems(withAws(STAGING, { postgres: { engineVersion: "12" } }))).to.deep.equal([
-                '`service-stack:aws.postgres.engineVersion` is "12": expected a PostgreSQL version of 13 or later, major (`17`) or major.minor (`17.6`).',
+                '`service-stack:aws.postgres.engineVersion` is "12": expected a PostgreSQL major version RDS offers (13, 14, 15, 16, 17, 18), alone (`17`) or with a minor version (`17.6`).',
             ]);
             expect(problems(withAws(STAGING, { postgres: { instanceClass: "m7g.large" } }))).to.deep.equal([
                 '`service-stack:aws.postgres.instanceClass` is "m7g.large": expected an RDS instance class such as `db.m7g.large`.',
@@ -125,7 +125,7 @@ describe("buildSettings: the aws platform", () => {
             expect(problems(withAws(STAGING, { redis: { engine: "memcached", nodeType: "t4g.small", engineVersion: "7" } }))).to.deep.equal([
                 '`service-stack:aws.redis.engine` is "memcached": expected one of `redis`, `valkey`.',
                 '`service-stack:aws.redis.nodeType` is "t4g.small": expected an ElastiCache node type such as `cache.m7g.large`.',
-                '`service-stack:aws.redis.engineVersion` is "7": expected an engine version `major.minor` such as `7.1`.',
+                '`service-stack:aws.redis.engineVersion` is "7": expected one of `7.0`, `7.1` for `redis`: ElastiCache versions with a parameter group family and in-transit encryption mode `required`, which the stack sets.',
             ]);
         });
 
