@@ -33,10 +33,14 @@ export function readApi(r: ConfigReader, value: unknown, standIn: boolean): ApiS
     const healthcheck = r.stringList("api.healthcheck", a.healthcheck, [
         "CMD", "wget", "-q", "--spider", "--no-check-certificate", `${scheme}://127.0.0.1:${port}${livePath}`,
     ]);
-    if (a.healthcheck !== undefined && !isHealthcheckCommand(healthcheck)) {
-        r.fail("api.healthcheck", a.healthcheck, "a healthcheck that runs a command: `[\"CMD\", <program>, <args>…]` or `[\"CMD-SHELL\", <command>]` (`NONE` switches it off, which the policy pack blocks)");
+    if (a.healthcheck !== undefined) {
+        if (!isHealthcheckCommand(healthcheck)) r.fail("api.healthcheck", a.healthcheck, "a healthcheck that runs a command: `[\"CMD\", <program>, <args>…]` or `[\"CMD-SHELL\", <command>]` (`NONE` switches it off, which the policy pack blocks)");
+        refuseCredentialValues(r, "api.healthcheck", healthcheck);
+    } else {
+        // The default healthcheck fetches the liveness path: a credential there would sit on its command line.
+        const reason = credentialLikeReason(livePath);
+        if (reason) r.fail("api.livePath", NOT_SHOWN, `no credential in the liveness path, which the healthcheck's command line carries, and this value ${reason}`);
     }
-    refuseCredentialValues(r, "api.healthcheck", healthcheck);
     return {
         port,
         scheme,

@@ -91,7 +91,7 @@ export function readAws(r: ConfigReader, project: string, value: unknown, enviro
         targetRequestsPerTarget: r.number("aws.api.targetRequestsPerTarget", ap.targetRequestsPerTarget, defaults.api.targetRequestsPerTarget, 1, 100000),
     };
     if (!(api.minCount <= api.desiredCount && api.desiredCount <= api.maxCount)) {
-        r.conflict(`\`${project}:aws.api\` counts must satisfy minCount (${api.minCount}) ≤ desiredCount (${api.desiredCount}) ≤ maxCount (${api.maxCount}).`);
+        r.conflict(`\`${project}:aws.api.minCount\` (${api.minCount}) ≤ \`aws.api.desiredCount\` (${api.desiredCount}) ≤ \`aws.api.maxCount\` (${api.maxCount}) must hold: autoscaling moves the task count between the two bounds.`);
     }
     if (production && api.minCount < 2) r.fail("aws.api.minCount", ap.minCount, "at least 2 in production, so a zone failure leaves a running task");
 

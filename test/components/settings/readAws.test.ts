@@ -131,7 +131,7 @@ describe("buildSettings: the aws platform", () => {
 
         it("API task counts out of order, a single task in production, a CPU target out of range", () => {
             expect(problems(withAws(STAGING, { api: { minCount: 3, desiredCount: 2 } }))).to.deep.equal([
-                "`service-stack:aws.api` counts must satisfy minCount (3) ≤ desiredCount (2) ≤ maxCount (4).",
+                "`service-stack:aws.api.minCount` (3) ≤ `aws.api.desiredCount` (2) ≤ `aws.api.maxCount` (4) must hold: autoscaling moves the task count between the two bounds.",
             ]);
             expect(problems(withAws(PRODUCTION, { api: { minCount: 1 } }))).to.deep.equal([
                 "`service-stack:aws.api.minCount` is 1: expected at least 2 in production, so a zone failure leaves a running task.",
