@@ -90,7 +90,6 @@ export class AwsStack extends pulumi.ComponentResource {
             organization: settings.namePrefix,
         }, { parent: this });
         const credentials = new Credentials(`${name}-credentials`, { base, generated, configSecrets: args.secrets }, inAws);
-        const configBucket = new ConfigBucket(`${name}-config`, { settings, keyArn: base.keyArn }, inAws);
 
         const zone = aws.route53.getZoneOutput({ name: dns.zone, privateZone: false }, { parent: this, provider });
         const lb = new LoadBalancer(`${name}-lb`, {
@@ -101,6 +100,9 @@ export class AwsStack extends pulumi.ComponentResource {
             zoneId: zone.zoneId,
         }, inAws);
         new Waf(`${name}-waf`, { settings, loadBalancerArn: lb.alb.arn, jaegerPassword: generated.jaegerPassword.result }, inAws);
+        // The load balancer's log bucket is the stack's access-log bucket: the other buckets log their access there.
+        const accessLogBucket = lb.logBucket.bucket.bucket;
+        const configBucket = new ConfigBucket(`${name}-config`, { settings, keyArn: base.keyArn, accessLogBucket }, inAws);
 
         const serviceArgs: AwsServiceArgs = {
             base,
@@ -135,7 +137,7 @@ export class AwsStack extends pulumi.ComponentResource {
             hostnames: PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]),
             loadBalancer: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId },
         }, inAws);
-        const backups = new Backups(`${name}-backups`, base, inAws);
+        const backups = new Backups(`${name}-backups`, { ...base, accessLogBucket }, inAws);
 
         this.statefulVolumes = [encryption.key, postgres.instance, redis.replicationGroup, cluster.fileSystem, configBucket.bucket, backups.bucket, lb.logBucket.bucket];
         this.publicUrls = publicUrls(settings);

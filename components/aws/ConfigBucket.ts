@@ -1,11 +1,13 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../settings/types";
-import { PrivateBucket } from "./PrivateBucket";
+import { PrivateBucket, S3_ACCESS_LOG_PREFIX } from "./PrivateBucket";
 
 export interface ConfigBucketArgs {
     readonly settings: StackSettings;
     readonly keyArn: pulumi.Input<string>;
+    /** Name of the bucket that receives its server access logs (the stack's access-log bucket). */
+    readonly accessLogBucket: pulumi.Input<string>;
 }
 
 /** Older versions of configuration objects stay this long, so a rolled-back task definition still finds its files. */
@@ -14,7 +16,7 @@ export const CONFIG_VERSION_RETENTION_DAYS = 90;
 /**
  * The bucket the rendered configuration files live in, one object per file under `<service>/<container>/<path>`:
  * private, versioned (task definitions name object versions), KMS-encrypted, TLS-only. Tasks read only their own
- * prefix (see FargateService's task role).
+ * prefix (see FargateService's task role). Its server access logs go to the access-log bucket.
  */
 export class ConfigBucket extends pulumi.ComponentResource {
     public readonly bucket: aws.s3.Bucket;
@@ -32,6 +34,7 @@ export class ConfigBucket extends pulumi.ComponentResource {
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
             }],
             protect: args.settings.protectStateful,
+            accessLogs: { targetBucket: args.accessLogBucket, targetPrefix: `${S3_ACCESS_LOG_PREFIX}/config/` },
         }, { parent: this });
         this.bucket = store.bucket;
         this.registerOutputs({ bucket: this.bucket });

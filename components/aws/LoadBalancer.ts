@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSettings } from "../settings/types";
 import { accountContext, AwsBase, awsName } from "./context";
-import { albAccessLogStatements } from "./iamDocuments";
-import { PrivateBucket } from "./PrivateBucket";
+import { albAccessLogStatements, s3AccessLogStatement } from "./iamDocuments";
+import { PrivateBucket, S3_ACCESS_LOG_PREFIX } from "./PrivateBucket";
 
 export interface LoadBalancerArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -97,7 +97,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.logBucket = new PrivateBucket(`${name}-logs`, {
             versioned: false,
             lifecycleRules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: base.aws.logRetentionDays } }],
-            extraStatements: (bucketArn) => pulumi.all([elbAccount.arn, account]).apply(([elbArn, acct]) => albAccessLogStatements(bucketArn, ACCESS_LOG_PREFIX, elbArn, acct)),
+            // It also receives the S3 server access logs of the stack's other buckets (ConfigBucket, Backups).
+            extraStatements: (bucketArn) => pulumi.all([elbAccount.arn, account]).apply(([elbArn, acct]) => [
+                ...albAccessLogStatements(bucketArn, ACCESS_LOG_PREFIX, elbArn, acct),
+                s3AccessLogStatement(bucketArn, S3_ACCESS_LOG_PREFIX, `arn:${acct.partition}:s3:::${settings.namePrefix}-*`, acct),
+            ]),
             protect: settings.protectStateful,
         }, { parent: this });
 

@@ -2,6 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { denyInsecureTransport, PolicyStatement, policyDocument } from "./iamDocuments";
 
+/** Where S3 server access logs go in the access-log bucket, one prefix per source bucket below it. */
+export const S3_ACCESS_LOG_PREFIX = "s3";
+
 export interface PrivateBucketArgs {
     /** KMS key ARN for SSE-KMS. Undefined means SSE-S3 (AES256), for writers that cannot use KMS (ALB access logs). */
     readonly kmsKeyArn?: pulumi.Input<string>;
@@ -13,11 +16,14 @@ export interface PrivateBucketArgs {
     readonly extraStatements?: (bucketArn: string) => pulumi.Input<PolicyStatement[]>;
     /** `protect` the bucket (production). */
     readonly protect: boolean;
+    /** Server access logging into another bucket, under a prefix of this bucket's own. Defaults to none (a log bucket). */
+    readonly accessLogs?: { readonly targetBucket: pulumi.Input<string>; readonly targetPrefix: string };
 }
 
 /**
  * An S3 bucket nobody outside the account can reach: all four public-access blocks, ACLs disabled (bucket owner
- * enforced), default encryption, optional versioning and lifecycle, and a policy that denies any request without TLS.
+ * enforced), default encryption, optional versioning, lifecycle and server access logging, and a policy that denies
+ * any request without TLS.
  */
 export class PrivateBucket extends pulumi.ComponentResource {
     public readonly bucket: aws.s3.Bucket;
@@ -43,6 +49,9 @@ export class PrivateBucket extends pulumi.ComponentResource {
         }, { parent: this });
         if (args.versioned ?? true) {
             new aws.s3.BucketVersioning(name, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+        }
+        if (args.accessLogs) {
+            new aws.s3.BucketLogging(name, { bucket, targetBucket: args.accessLogs.targetBucket, targetPrefix: args.accessLogs.targetPrefix }, { parent: this });
         }
         if (args.lifecycleRules && args.lifecycleRules.length > 0) {
             new aws.s3.BucketLifecycleConfiguration(name, { bucket, rules: args.lifecycleRules }, { parent: this });

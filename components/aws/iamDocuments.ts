@@ -78,6 +78,22 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
  * Lets Elastic Load Balancing write access logs under `prefix`: the regional ELB account (regions opened before
  * August 2022) and the log-delivery service principal (newer regions) both, so one policy works in every region.
  */
+/**
+ * Lets S3 server access logging write under `prefix`, for buckets of this account whose ARN matches
+ * `sourceBucketArns` (a wildcard pattern): the logging service principal, which is how a bucket with ACLs disabled
+ * receives access logs.
+ */
+export function s3AccessLogStatement(bucketArn: string, prefix: string, sourceBucketArns: string, account: AccountContext): PolicyStatement {
+    return {
+        Sid: "S3ServerAccessLogs",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/${prefix}/*`,
+        Condition: { StringEquals: { "aws:SourceAccount": account.accountId }, ArnLike: { "aws:SourceArn": sourceBucketArns } },
+    };
+}
+
 export function albAccessLogStatements(bucketArn: string, prefix: string, elbAccountArn: string, account: AccountContext): PolicyStatement[] {
     const objects = `${bucketArn}/${prefix}/AWSLogs/${account.accountId}/*`;
     return [

@@ -315,6 +315,24 @@ for (const stack of ["staging", "production"] as const) {
                 }
             });
 
+            it("logs the config and backup buckets' access into the access-log bucket, where only S3 logging of this stack's buckets may write", () => {
+                expect(run.mocks.ofType("aws:s3/bucketLogging:BucketLogging").map((r) => r.name).sort()).to.deep.equal([`${prefix}-backups`, `${prefix}-config`]);
+                for (const b of ["config", "backups"]) {
+                    expect(inputs(run.mocks.named("aws:s3/bucketLogging:BucketLogging", `${prefix}-${b}`))).to.deep.equal({ bucket: `${prefix}-${b}-id`, targetBucket: `${prefix}-lb-logs-id`, targetPrefix: `s3/${b}/` });
+                }
+                const policy = JSON.parse(inputs(run.mocks.named("aws:s3/bucketPolicy:BucketPolicy", `${prefix}-lb-logs`)).policy);
+                expect(policy.Statement.find((st: { Sid?: string }) => st.Sid === "S3ServerAccessLogs")).to.deep.equal({
+                    Sid: "S3ServerAccessLogs",
+                    Effect: "Allow",
+                    Principal: { Service: "logging.s3.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: `arn:aws:s3:::${prefix}-lb-logs-id/s3/*`,
+                    Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": `arn:aws:s3:::${prefix}-*` } },
+                });
+                // S3 writes access logs only into a bucket encrypted with S3-managed keys.
+                expect(inputs(run.mocks.named("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `${prefix}-lb-logs`)).rules[0].applyServerSideEncryptionByDefault).to.deep.equal({ sseAlgorithm: "AES256" });
+            });
+
             it(`moves exports to Glacier after 30 days and expires them after ${production ? 365 : 90}`, () => {
                 const rule = inputs(run.mocks.named("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", `${prefix}-backups`)).rules[0];
                 expect(rule.transitions).to.deep.equal([{ days: 30, storageClass: "GLACIER" }]);
