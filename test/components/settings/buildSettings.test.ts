@@ -1,25 +1,10 @@
 import { expect } from "chai";
 import { renderAlertRules } from "../../../components/render/alertRules";
-import { buildSettings, RawConfig } from "../../../components/settings/buildSettings";
+import { buildSettings } from "../../../components/settings/buildSettings";
 import { DEFAULT_IMAGES } from "../../../components/settings/defaults";
-import { ConfigError } from "../../../components/settings/validate";
+import { problems, raw } from "../../support/configProblems";
 
 const PRODUCTION_BASE = { environment: "production", images: { api: "registry.example.com/api:1.4.2" } };
-
-function raw(values: Record<string, unknown>, secretKeys: string[] = []): RawConfig {
-    return { project: "service-stack", stack: "test", values, secretKeys: new Set(secretKeys) };
-}
-
-/** The problems buildSettings reports for `values`; fails the test if it reports none. */
-function problems(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
-    try {
-        buildSettings(raw(values, secretKeys));
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return [...(e as ConfigError).problems];
-    }
-    throw new Error("expected a ConfigError");
-}
 
 describe("buildSettings", () => {
     describe("the local default (no config at all)", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { buildSettings, RawConfig } from "../../../components/settings/buildSettings";
-import { ConfigError } from "../../../components/settings/validate";
+import { buildSettings } from "../../../components/settings/buildSettings";
+import { problems, raw } from "../../support/configProblems";
 
 /**
  * The classes of bad input a probe of every key found (issue 12), one test each, with the exact message: values that
@@ -11,20 +11,6 @@ import { ConfigError } from "../../../components/settings/validate";
 const API_IMAGE = { api: "registry.example.com/api:1.4.2" };
 const ON_AWS = { platform: "aws", environment: "staging", domain: "staging.example.com", dnsZone: "example.com", images: API_IMAGE, aws: { region: "eu-west-1" } };
 const WITH_DOMAIN = { domain: "example.com", acmeEmail: "ops@example.com" };
-
-function raw(values: Record<string, unknown>, secretKeys: string[] = []): RawConfig {
-    return { project: "service-stack", stack: "test", values, secretKeys: new Set(secretKeys) };
-}
-
-function problems(values: Record<string, unknown>): string[] {
-    try {
-        buildSettings(raw(values));
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return [...(e as ConfigError).problems];
-    }
-    throw new Error(`expected a ConfigError for ${JSON.stringify(values)}`);
-}
 
 const EMAIL = "expected an e-mail address `local@domain.example`: letters, digits, `_`, `+`, `-` and single dots before the `@`, a DNS name after it.";
 const DURATION = "expected a duration above zero such as `15s`, `4h` or `1h30m` (units in the order y, w, d, h, m, s, ms, each at most once; at most 292 years).";

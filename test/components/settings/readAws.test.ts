@@ -1,26 +1,12 @@
 import { expect } from "chai";
-import { buildSettings, RawConfig } from "../../../components/settings/buildSettings";
+import { buildSettings } from "../../../components/settings/buildSettings";
 import { isPrivateVpcCidr } from "../../../components/settings/readAws";
-import { ConfigError } from "../../../components/settings/validate";
+import { problems, raw } from "../../support/configProblems";
 
 const API_IMAGE = { api: "registry.example.com/api:1.4.2" };
 const AWS_BASE = { platform: "aws", domain: "example.com", dnsZone: "example.com", images: API_IMAGE, aws: { region: "eu-west-1" } };
 const STAGING = { ...AWS_BASE, environment: "staging", domain: "staging.example.com" };
 const PRODUCTION = { ...AWS_BASE, environment: "production" };
-
-function raw(values: Record<string, unknown>): RawConfig {
-    return { project: "service-stack", stack: "test", values, secretKeys: new Set() };
-}
-
-function problems(values: Record<string, unknown>): string[] {
-    try {
-        buildSettings(raw(values));
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return [...(e as ConfigError).problems];
-    }
-    throw new Error("expected a ConfigError");
-}
 
 function withAws(base: Record<string, unknown>, aws: Record<string, unknown>): Record<string, unknown> {
     return { ...base, aws: { region: "eu-west-1", ...aws } };
