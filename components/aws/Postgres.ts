@@ -69,7 +69,7 @@ export class Postgres extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(`${name}-from-tasks`, {
             securityGroupId: this.securityGroup.id,
             referencedSecurityGroupId: base.tasksSecurityGroupId,
-            description: "PostgreSQL from the stack's tasks",
+            description: "PostgreSQL from the ECS tasks",
             ipProtocol: "tcp",
             fromPort: specs.postgres.port,
             toPort: specs.postgres.port,

@@ -32,7 +32,7 @@ export class Redis extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(`${name}-from-tasks`, {
             securityGroupId: this.securityGroup.id,
             referencedSecurityGroupId: base.tasksSecurityGroupId,
-            description: "Redis from the stack's tasks",
+            description: "Redis from the ECS tasks",
             ipProtocol: "tcp",
             fromPort: specs.redis.port,
             toPort: specs.redis.port,

@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { descriptionProblems, NAME_RULES, nameProblems, SECURITY_GROUP_TYPES } from "../lib/awsNames";
 import { configOf, globMatches } from "../lib/config";
 import { isCredentialName, isFileReference } from "../lib/credentials";
 import { onTypes } from "../lib/docker";
@@ -430,6 +431,34 @@ export const requireS3BucketProtection: StackValidationPolicy = {
     },
 };
 
+/** The named properties of a resource as plain strings; unknown and encrypted values become UNREADABLE. */
+function plainProps(props: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+    return Object.fromEntries(names.map((n) => [n, text(field(() => props[n]))]));
+}
+
+/** Requires every AWS name, explicit, prefixed or auto-generated, to fit the service's length and character rules. */
+export const requireValidAwsNames: ResourceValidationPolicy = {
+    name: "require-valid-aws-names",
+    description: "AWS resource names fit the service's length limit and character set, whether explicit, a `namePrefix` plus the provider's suffix, or Pulumi's auto-name (the resource name plus 8 characters).",
+    remediationSteps: "Give the resource an explicit name within the limit (e.g. the stack prefix shortened with a hash), or a shorter resource name; a `namePrefix` leaves 26 characters fewer than the limit.",
+    enforcementLevel: "mandatory",
+    validateResource: onTypes<Record<string, unknown>>(Object.keys(NAME_RULES), (props, args, report) => {
+        const fields = NAME_RULES[args.type]!.flatMap((r) => [r.property, ...(r.prefixProperty ? [r.prefixProperty] : [])]);
+        for (const problem of nameProblems(args.type, args.name, plainProps(props, fields))) report(problem);
+    }),
+};
+
+/** Requires security group and rule descriptions EC2 accepts. */
+export const requireValidSecurityGroupDescriptions: ResourceValidationPolicy = {
+    name: "require-valid-security-group-descriptions",
+    description: "Security group and security group rule descriptions use only the characters EC2 accepts (`a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*`) and at most 255 of them.",
+    remediationSteps: "Rewrite the description without the refused characters (an apostrophe or quote is the usual one: \"from the tasks\" instead of \"from the stack's tasks\").",
+    enforcementLevel: "mandatory",
+    validateResource: onTypes<Record<string, unknown>>(SECURITY_GROUP_TYPES, (props, args, report) => {
+        for (const problem of descriptionProblems(args.type, plainProps(props, ["description"]))) report(problem);
+    }),
+};
+
 /** Every AWS policy, in the order the pack lists them. */
 export const awsPolicies: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
     requireRdsEncryption,
@@ -450,4 +479,6 @@ export const awsPolicies: readonly (ResourceValidationPolicy | StackValidationPo
     requireSecretsManagerKms,
     requireKmsKeyRotation,
     requireS3BucketProtection,
+    requireValidAwsNames,
+    requireValidSecurityGroupDescriptions,
 ];

@@ -19,6 +19,8 @@ import {
     requireRdsMultiAz,
     requireS3BucketProtection,
     requireSecretsManagerKms,
+    requireValidAwsNames,
+    requireValidSecurityGroupDescriptions,
     restrictSecurityGroupIngress,
 } from "../../policy/policies/aws";
 import { changed, resource, secret, UNKNOWN } from "./support/fixtures";
@@ -172,4 +174,26 @@ specifyStackPolicy(requireS3BucketProtection, [bucket, block, encryption, tlsOnl
     { when: "a bucket stands alone", input: [bucket], violations: [/public access block/, /server-side encryption/, /denying requests without TLS/] },
     { when: "the policy reference is unknown during preview", input: [bucket, block, encryption, changed(tlsOnly, (i) => { i.bucket = UNKNOWN.string; })] },
     { when: "the stack has no buckets", input: [block], notApplicable: /no S3 buckets/ },
+]);
+
+const targetGroup = resource("aws:lb/targetGroup:TargetGroup", "service-stack-production-lb-api", { name: "ss-production-api-1f2e3d", port: 8000, protocol: "HTTPS", targetType: "ip" });
+specifyResourcePolicy(requireValidAwsNames, targetGroup, [
+    { when: "a target group is left to Pulumi's auto-name from a long resource name", input: set(targetGroup, "name", undefined), violations: [/name "service-stack-production-lb-api-1a2b3c4" \(Pulumi's auto-name .*\) has 39 characters; AWS allows 32\./] },
+    { when: "a short resource name is auto-named", input: changed(set(targetGroup, "name", undefined), () => undefined, { name: "lb-api" }) },
+    { when: "a name prefix leaves no room for the provider's 26-character suffix", input: changed(targetGroup, (i) => { delete i.name; i.namePrefix = "api-tg-"; }), violations: [/has 33 characters; AWS allows 32/] },
+    { when: "a name ends in a hyphen", input: set(targetGroup, "name", "ss-production-api-"), violations: [/is not letters, digits and hyphens, no hyphen at either end/] },
+    { when: "a load balancer is named internal-…", input: resource("aws:lb/loadBalancer:LoadBalancer", "lb", { name: "internal-stack" }), violations: [/not starting with `internal-`/] },
+    { when: "a replication group id has upper case and 41 characters", input: resource(AWS.replicationGroup, "redis", { replicationGroupId: "Service-stack-production-eu-west-1-redis1" }), violations: [/41 characters; AWS allows 40/, /is not a letter, then lower-case letters/] },
+    { when: "a secret name ends like an ARN's random suffix", input: resource(AWS.secret, "s", { name: "stack/credentials/api-abc123" }), violations: [/not ending in a hyphen and six characters/] },
+    { when: "a final snapshot identifier has a double hyphen", input: changed(db, (i) => { i.identifier = "stack-postgres"; i.finalSnapshotIdentifier = "stack--final"; }), violations: [/finalSnapshotIdentifier "stack--final"/] },
+    { when: "the name is unknown during preview", input: set(targetGroup, "name", UNKNOWN.string) },
+    { when: "the name prefix is unknown during preview", input: changed(targetGroup, (i) => { delete i.name; i.namePrefix = UNKNOWN.string; }) },
+]);
+
+const sgRule = resource(AWS.ingressRule, "stack-cluster-tasks-api", { securityGroupId: "sg-tasks", referencedSecurityGroupId: "sg-tasks", description: "api from the tasks (8000/tcp)", ipProtocol: "tcp", fromPort: 8000, toPort: 8000 });
+specifyResourcePolicy(requireValidSecurityGroupDescriptions, sgRule, [
+    { when: "a rule description has an apostrophe", input: set(sgRule, "description", "api from the stack's tasks"), violations: [/description "api from the stack's tasks" is not EC2's character set .*: "'" refused\./] },
+    { when: "a group description has a quote and an accent", input: resource(AWS.securityGroup, "stack-sg", { description: "the \"edge\" café" }), violations: [/"\\"", "é" refused/] },
+    { when: "an egress rule description is 256 characters long", input: resource("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "stack-out", { description: "x".repeat(256) }), violations: [/256 characters; AWS allows 255/] },
+    { when: "the rule has no description", input: set(sgRule, "description", undefined) },
 ]);
