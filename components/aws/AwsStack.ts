@@ -109,7 +109,7 @@ export class AwsStack extends pulumi.ComponentResource {
                 namespaceId: cluster.namespace.id,
                 subnetIds: privateSubnetIds,
                 securityGroupIds: [cluster.tasksSecurityGroup.id],
-                configBucket: { name: configBucket.bucket.bucket, arn: configBucket.bucket.arn },
+                configBucket: { name: configBucket.bucket.bucket, arn: configBucket.bucket.arn, versioning: configBucket.versioning },
             },
             caCertPem: ca.caCertPem,
             certificates: ca.certificates,

@@ -18,11 +18,15 @@ export type ServiceFile =
     /** Non-secret configuration, uploaded to the config bucket. */
     | { readonly path: string; readonly kind: "config"; readonly content: pulumi.Input<string> }
     /** A secret only this task reads (its TLS key, a web config with a bcrypt hash); stored in Secrets Manager. */
-    | { readonly path: string; readonly kind: "secret"; readonly value: pulumi.Input<string> }
+    | { readonly path: string; readonly kind: "secret"; readonly value: pulumi.Input<string>; readonly readCurrent?: boolean }
     /** A shared credential already in Secrets Manager. */
-    | { readonly path: string; readonly kind: "stored"; readonly secret: StoredSecretRef }
+    | { readonly path: string; readonly kind: "stored"; readonly secret: StoredSecretRef; readonly readCurrent?: boolean }
     /** Public certificates fetched at start (the AWS trust bundle). */
     | { readonly path: string; readonly kind: "download"; readonly urls: readonly string[] };
+// `readCurrent` on a secret file: read AWSCURRENT instead of the version the task definition was registered with.
+// For credentials another service or AWS checks (the Redis AUTH token, another task's basic-auth password, a receiver
+// URL): rolling this task back does not roll the checking side back, so only the current value works there.
+// Everything checked inside the task itself (its TLS key and certificate, its own web config) stays pinned.
 
 /** One container of the service's task. */
 export interface ServiceContainer {
@@ -56,7 +60,8 @@ export interface FargateServiceArgs {
     readonly namespaceId: pulumi.Input<string>;
     readonly subnetIds: pulumi.Input<string>[];
     readonly securityGroupIds: pulumi.Input<string>[];
-    readonly configBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+    /** The config bucket; `versioning` is waited for before any upload, so every object gets a version id. */
+    readonly configBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string>; readonly versioning?: pulumi.Resource };
     readonly containers: readonly ServiceContainer[];
     /** Tasks to run. */
     readonly desiredCount: number;
@@ -76,6 +81,37 @@ function slug(text: string): string {
 export function secretArnOf(valueFrom: string): string {
     const parts = valueFrom.split(":");
     return parts.slice(0, 7).join(":");
+}
+
+/**
+ * The version id of an uploaded configuration object, refused when S3 gave none: an object written before the
+ * bucket's versioning took effect has no version (AWS asks to wait up to 15 minutes after enabling it), and a task
+ * definition naming version "" could never start. Exported for tests.
+ */
+export function requireVersionId(key: string, versionId: string | undefined, urn: string): string {
+    if (versionId && versionId !== "null") return versionId;
+    throw new Error(`FargateService: config object "${key}" was stored without a version id (the bucket's versioning had not taken effect yet); `
+        + `a task definition must name object versions. Upload it again: \`pulumi up --replace '${urn}'\`.`);
+}
+
+/**
+ * ECS `valueFrom` for one version of a secret (`arn:json-key:version-stage:version-id`, the last field set): a task
+ * definition then keeps reading the values it was registered with, so a rollback after a rotation (a renewed
+ * certificate and its key) gets the old pair, not the old certificate with the new key. Exported for tests.
+ */
+export function pinnedValueFrom(secretArn: string, versionId: string): string {
+    if (!versionId) throw new Error(`FargateService: secret ${secretArn} has no version id to pin.`);
+    return `${secretArn}:::${versionId}`;
+}
+
+/** pinnedValueFrom over Outputs. */
+export function pinnedSecret(secret: StoredSecretRef): pulumi.Output<string> {
+    return pulumi.all([secret.arn, secret.versionId]).apply(([arn, versionId]) => pinnedValueFrom(arn, versionId));
+}
+
+/** The `valueFrom` of a secret file: its pinned version, or the bare ARN (AWSCURRENT) when it is read current. */
+function secretValueFrom(secret: StoredSecretRef, readCurrent: boolean | undefined): pulumi.Output<string> {
+    return readCurrent ? pulumi.output(secret.arn) : pinnedSecret(secret);
 }
 
 /** SHA-256 over the task's files: configuration by content, secrets by version, downloads by URL. Exported for tests. */
@@ -128,20 +164,26 @@ export class FargateService extends pulumi.ComponentResource {
                             contentType: "text/plain; charset=utf-8",
                             serverSideEncryption: "aws:kms",
                             kmsKeyId: base.keyArn,
-                        }, { parent: this });
+                        }, {
+                            parent: this,
+                            dependsOn: args.configBucket.versioning ? [args.configBucket.versioning] : [],
+                            // Deleting a versioned object through the provider deletes every version of it: a file
+                            // dropped or renamed here stays in the bucket, so earlier task definitions still find it.
+                            retainOnDelete: true,
+                        });
                         hashEntries.push(pulumi.output(f.content).apply((content) => [id, content] as [string, string]));
-                        return pulumi.all([object.key, object.versionId]).apply(([key, versionId]) => ({ path: f.path, source: { kind: "object" as const, key, versionId } }));
+                        return pulumi.all([object.key, object.versionId, object.urn]).apply(([key, versionId, urn]) => ({ path: f.path, source: { kind: "object" as const, key, versionId: requireVersionId(key, versionId, urn) } }));
                     }
                     case "secret": {
                         const { secret, version } = storedSecret(`${name}-${slug(id)}`, `${settings.namePrefix}/${serviceName}/${id.replace(/^\/+/, "")}`, f.value, base, this);
                         secretArns.push(secret.arn);
                         hashEntries.push(pulumi.all([version.versionId]).apply(([v]) => [id, `secret:${v}`] as [string, string]));
-                        return secret.arn.apply((valueFrom) => ({ path: f.path, source: { kind: "secret" as const, valueFrom } }));
+                        return secretValueFrom({ arn: secret.arn, versionId: version.versionId }, f.readCurrent).apply((valueFrom) => ({ path: f.path, source: { kind: "secret" as const, valueFrom } }));
                     }
                     case "stored":
                         secretArns.push(f.secret.arn);
                         hashEntries.push(pulumi.output(f.secret.versionId).apply((v) => [id, `secret:${v}`] as [string, string]));
-                        return pulumi.output(f.secret.arn).apply((valueFrom) => ({ path: f.path, source: { kind: "secret" as const, valueFrom } }));
+                        return secretValueFrom(f.secret, f.readCurrent).apply((valueFrom) => ({ path: f.path, source: { kind: "secret" as const, valueFrom } }));
                     case "download":
                         hashEntries.push([id, `download:${f.urls.join(" ")}`]);
                         return { path: f.path, source: { kind: "download" as const, urls: [...f.urls] } };

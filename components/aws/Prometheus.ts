@@ -48,8 +48,9 @@ export class Prometheus extends pulumi.ComponentResource {
                     content: renderHttpClientConfig({ caFile: spec.tls.ca, serverName: spec.alias, basicAuth: { username: BASIC_AUTH_USERS.prometheus, passwordFile: SECRET_FILES.prometheusPassword } }),
                 },
                 { path: SECRET_FILES.prometheusPassword, kind: "stored", secret: credentials["prometheus-password"] },
-                { path: SECRET_FILES.alertmanagerPassword, kind: "stored", secret: credentials["alertmanager-password"] },
-                { path: SECRET_FILES.apiMetricsToken, kind: "stored", secret: credentials["api-metrics-token"] },
+                // Checked by Alertmanager and the API, which a rollback of this task does not roll back.
+                { path: SECRET_FILES.alertmanagerPassword, kind: "stored", secret: credentials["alertmanager-password"], readCurrent: true },
+                { path: SECRET_FILES.apiMetricsToken, kind: "stored", secret: credentials["api-metrics-token"], readCurrent: true },
                 ...tlsFiles(spec, certificates.prometheus!, caCertPem),
             ],
             stateMounts: [{ volume: "prometheus-data", path: PROMETHEUS_TSDB_DIR }],
@@ -72,7 +73,7 @@ export class Prometheus extends pulumi.ComponentResource {
             ports: [pgExporter.port],
             files: [
                 { path: CONFIG_PATHS.postgresExporterWebConfig, kind: "config", content: renderWebConfig({ tls: pgExporter.tls, minVersion }) },
-                { path: SECRET_FILES.postgresExporterPassword, kind: "stored", secret: credentials["postgres-exporter-password"] },
+                { path: SECRET_FILES.postgresExporterPassword, kind: "stored", secret: credentials["postgres-exporter-password"], readCurrent: true },
                 awsTrustFile(pgExporter, region),
                 ...tlsFiles(pgExporter, certificates.postgresExporter!, caCertPem),
             ],
@@ -99,7 +100,7 @@ export class Prometheus extends pulumi.ComponentResource {
             ports: [redisExporterSpec.port],
             files: [
                 // redis_exporter reads a JSON map of Redis URL to password.
-                { path: SECRET_FILES.redisExporterPasswordMap, kind: "secret", value: pulumi.all([redisUrl, generated.redisPassword.result]).apply(([url, password]) => JSON.stringify({ [url]: password })) },
+                { path: SECRET_FILES.redisExporterPasswordMap, kind: "secret", value: pulumi.all([redisUrl, generated.redisPassword.result]).apply(([url, password]) => JSON.stringify({ [url]: password })), readCurrent: true },
                 awsTrustFile(redisExporterSpec, region),
                 ...tlsFiles(redisExporterSpec, certificates.redisExporter!, caCertPem),
             ],

@@ -86,10 +86,14 @@ export function encryptedLogGroup(name: string, logGroupName: string, base: Pick
     }, { parent });
 }
 
-/** A Secrets Manager secret (stack key, recovery window) holding `value`; the value stays a Pulumi secret. */
+/**
+ * A Secrets Manager secret (stack key, recovery window) holding `value`; the value stays a Pulumi secret. The name is
+ * a prefix: a deleted secret's name stays taken for its whole recovery window, so a secret created again (a receiver
+ * switched off and on, a file renamed back) gets a new name instead of failing for up to 30 days.
+ */
 export function storedSecret(name: string, secretName: string, value: pulumi.Input<string>, base: Pick<AwsBase, "keyArn" | "settings">, parent: pulumi.Resource): { secret: aws.secretsmanager.Secret; version: aws.secretsmanager.SecretVersion } {
     const secret = new aws.secretsmanager.Secret(name, {
-        name: secretName,
+        namePrefix: `${secretName}-`,
         kmsKeyId: base.keyArn,
         // A deleted secret can be restored for this long; production keeps the maximum.
         recoveryWindowInDays: base.settings.protectStateful ? 30 : 7,
@@ -97,6 +101,11 @@ export function storedSecret(name: string, secretName: string, value: pulumi.Inp
     const version = new aws.secretsmanager.SecretVersion(name, {
         secretId: secret.id,
         secretString: pulumi.secret(value),
-    }, { parent });
+    }, {
+        parent,
+        // A new value replaces the version: the old one keeps AWSPREVIOUS for task definitions that pin it (a
+        // rollback), and Pulumi only forgets it instead of asking to strip its labels.
+        retainOnDelete: true,
+    });
     return { secret, version };
 }

@@ -51,6 +51,8 @@ export function renderInitScript(files: readonly InitFile[]): string {
     for (const f of sorted) {
         const target = shellQuote(f.target);
         if (f.source.kind === "object") {
+            // `--version-id ''` fails at task start; an unversioned object must be refused before a definition names it.
+            if (!f.source.versionId) throw new Error(`renderInitScript: object "${f.source.key}" has no version id; the task definition must name one.`);
             lines.push(`aws s3api get-object --bucket "$CONFIG_BUCKET" --key ${shellQuote(f.source.key)} --version-id ${shellQuote(f.source.versionId)} ${target} > /dev/null`);
             lines.push(`chmod ${CONFIG_FILE_MODE} ${target}`);
         } else if (f.source.kind === "download") {

@@ -50,6 +50,7 @@ interface RegisterRequest {
     getIgnorechangesList(): string[];
     getAliasurnsList(): string[];
     getDeletebeforereplace(): boolean;
+    getRetainondelete(): boolean;
     getAdditionalsecretoutputsList(): string[];
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getObject(): unknown;
@@ -69,7 +70,7 @@ function seconds(duration: string | undefined): number {
 }
 
 /** Records what the mock monitor receives while `run` executes; the monitor is restored afterwards. */
-async function recordingRegistrations<T>(run: () => Promise<T>): Promise<{ result: T; resources: StackResource[] }> {
+export async function recordingRegistrations<T>(run: () => Promise<T>): Promise<{ result: T; resources: StackResource[] }> {
     const monitor = MockMonitor.prototype as unknown as { registerResource(req: RegisterRequest, cb: Callback): Promise<void> };
     const original = monitor.registerResource;
     const resources: StackResource[] = [];
@@ -93,6 +94,7 @@ async function recordingRegistrations<T>(run: () => Promise<T>): Promise<{ resul
                     ignoreChanges: req.getIgnorechangesList(),
                     aliases: req.getAliasurnsList(),
                     deleteBeforeReplace: req.getDeletebeforereplace(),
+                    retainOnDelete: req.getRetainondelete() === true,
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                     customTimeouts: { createSeconds: seconds(timeouts?.getCreate()), updateSeconds: seconds(timeouts?.getUpdate()), deleteSeconds: seconds(timeouts?.getDelete()) },
                 });

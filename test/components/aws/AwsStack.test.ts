@@ -213,7 +213,8 @@ for (const stack of ["staging", "production"] as const) {
                 const raw = run.mocks.ofType("aws:elasticache/replicationGroup:ReplicationGroup")[0]!.inputs.authToken;
                 expect(JSON.stringify(raw)).to.contain("4dabf18193072939515e22adb298388d");
                 const secret = named(run, "aws:secretsmanager/secret:Secret", "-credentials-redis-auth-token");
-                expect(secret.name).to.equal(`${prefix}/credentials/redis-auth-token`);
+                // A prefix: a re-created secret gets a new name instead of colliding with one pending deletion.
+                expect(secret).to.deep.include({ namePrefix: `${prefix}/credentials/redis-auth-token-` }).and.not.have.property("name");
                 const version = run.mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name.endsWith("-credentials-redis-auth-token"))!;
                 expect(inputs(version).secretString).to.equal(only(run, "aws:elasticache/replicationGroup:ReplicationGroup").authToken);
             });

@@ -163,6 +163,27 @@ for (const stack of ["staging", "production"] as const) {
             expect(roles.secrets.find((s) => s.name === "PGPASSWORD")!.valueFrom).to.match(/:secret:rds!db-.*:password::$/);
         });
 
+        it("pins each secret its own task checks to the registered version; credentials another side checks follow AWSCURRENT", () => {
+            const versions = new Map(run.mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion").map((v) => [v.name, String(run.mocks.stateOf(v.type, v.name).versionId)]));
+            const valueFrom = (service: string, c: string, env: string) => container(service, c).secrets.find((s) => s.name === env)!.valueFrom;
+            // The task's own key and web config: pinned to the version the definition was registered with.
+            expect(valueFrom("prometheus", "config-init", "SECRET_PROMETHEUS_ETC_PROMETHEUS_TLS_TLS_KEY")).to.match(/:secret:[^:]+:::[0-9a-f]{36}$/);
+            expect(valueFrom("prometheus", "config-init", "SECRET_PROMETHEUS_ETC_PROMETHEUS_TLS_TLS_KEY").split(":::")[1]).to.equal(versions.get(`${prefix}-prometheus-prometheus-etc-prometheus-tls-tls-key`));
+            expect(valueFrom("prometheus", "config-init", "SECRET_PROMETHEUS_RUN_SECRETS_PROMETHEUS_PASSWORD").split(":::")[1]).to.equal(versions.get(`${prefix}-credentials-prometheus-password`));
+            expect(valueFrom("api", "db-roles", "APP_PASSWORD").split(":::")[1]).to.equal(versions.get(`${prefix}-credentials-postgres-app-password`));
+            // Checked by ElastiCache, Alertmanager, the API or another task: the current value, a bare ARN.
+            for (const [service, c, env] of [
+                ["api", "config-init", "SECRET_API_RUN_SECRETS_REDIS_PASSWORD"],
+                ["api", "db-roles", "EXPORTER_PASSWORD"],
+                ["prometheus", "config-init", "SECRET_PROMETHEUS_RUN_SECRETS_ALERTMANAGER_PASSWORD"],
+                ["prometheus", "config-init", "SECRET_PROMETHEUS_RUN_SECRETS_API_METRICS_TOKEN"],
+                ["prometheus", "config-init", "SECRET_REDIS_EXPORTER_RUN_SECRETS_REDIS_PASSWORD_MAP_JSON"],
+                ["grafana", "config-init", "SECRET_GRAFANA_RUN_SECRETS_PROMETHEUS_PASSWORD"],
+            ] as const) {
+                expect(valueFrom(service, c, env), `${service}/${c} ${env}`).to.match(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:[^:]+$/);
+            }
+        });
+
         it("starts each main container after its init container wrote its files, read-only", () => {
             for (const service of SERVICES) {
                 const inits = containers(service).filter((c) => c.name.startsWith("config-init"));
@@ -207,17 +228,17 @@ for (const stack of ["staging", "production"] as const) {
         });
 
         it("stores each task's own secrets (keys, web configs) in Secrets Manager and shares credentials by ARN", () => {
-            const names = run.mocks.ofType("aws:secretsmanager/secret:Secret").map((r) => inputs(r).name as string);
+            const names = run.mocks.ofType("aws:secretsmanager/secret:Secret").map((r) => inputs(r).namePrefix as string);
             expect(names).to.include.members([
-                `${prefix}/prometheus/prometheus/etc/prometheus/tls/tls.key`,
-                `${prefix}/prometheus/prometheus/etc/prometheus/web.yml`,
-                `${prefix}/alertmanager/alertmanager/etc/alertmanager/web.yml`,
-                `${prefix}/prometheus/redis-exporter/run/secrets/redis-password-map.json`,
-                `${prefix}/credentials/prometheus-password`,
+                `${prefix}/prometheus/prometheus/etc/prometheus/tls/tls.key-`,
+                `${prefix}/prometheus/prometheus/etc/prometheus/web.yml-`,
+                `${prefix}/alertmanager/alertmanager/etc/alertmanager/web.yml-`,
+                `${prefix}/prometheus/redis-exporter/run/secrets/redis-password-map.json-`,
+                `${prefix}/credentials/prometheus-password-`,
             ]);
             for (const v of run.mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")) expect(isSecretWrapper(v.inputs.secretString), v.name).to.equal(true);
             const prometheusPassword = run.mocks.ofType("aws:secretsmanager/secret:Secret").find((r) => r.name.endsWith("-credentials-prometheus-password"))!;
-            const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${prefix}/credentials/prometheus-password`;
+            const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${prefix}/credentials/prometheus-password-`;
             for (const [service, name] of [["prometheus", "config-init"], ["grafana", "config-init"]] as const) {
                 expect(container(service, name).secrets.some((s) => s.valueFrom.startsWith(arn)), `${service} ${prometheusPassword.name}`).to.equal(true);
             }
