@@ -28,6 +28,19 @@ export type ServiceFile =
 // URL): rolling this task back does not roll the checking side back, so only the current value works there.
 // Everything checked inside the task itself (its TLS key and certificate, its own web config) stays pinned.
 
+/** An image as a task pulls it: the reference ECS gets and, for a private registry, the credentials secret's ARN. */
+export interface PulledImage {
+    readonly image: pulumi.Input<string>;
+    readonly credentialsArn?: pulumi.Input<string>;
+}
+
+/** Turns configured image references into what tasks pull (the stack's Registries). */
+export interface ImageResolver {
+    pull(image: string): PulledImage;
+    /** ECR repositories a first pull through the cache creates and imports into (for the execution role). */
+    readonly importRepositoryArns: pulumi.Input<pulumi.Input<string>[]>;
+}
+
 /** One container of the service's task. */
 export interface ServiceContainer {
     readonly name: string;
@@ -62,6 +75,8 @@ export interface FargateServiceArgs {
     readonly securityGroupIds: pulumi.Input<string>[];
     /** The config bucket; `versioning` is waited for before any upload, so every object gets a version id. */
     readonly configBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string>; readonly versioning?: pulumi.Resource };
+    /** Resolves each container's configured image to the one tasks pull (through the ECR cache, with credentials). */
+    readonly images: ImageResolver;
     readonly containers: readonly ServiceContainer[];
     /** Tasks to run. */
     readonly desiredCount: number;
@@ -190,9 +205,12 @@ export class FargateService extends pulumi.ComponentResource {
                 }
             });
             for (const valueFrom of Object.values(c.secrets ?? {})) secretArns.push(pulumi.output(valueFrom).apply(secretArnOf));
+            const pulled = args.images.pull(c.image);
+            if (pulled.credentialsArn) secretArns.push(pulled.credentialsArn);
             return pulumi.output({
                 name: c.name,
-                image: c.image,
+                image: pulled.image,
+                repositoryCredentials: pulled.credentialsArn,
                 user: c.user,
                 cpu: cpuUnits(c.limits.cpus),
                 memoryMiB: c.limits.memoryMiB,
@@ -209,8 +227,9 @@ export class FargateService extends pulumi.ComponentResource {
             }).apply((p) => p as unknown as ContainerPlan);
         });
         this.configHash = pulumi.all(hashEntries).apply((entries) => configHash(entries));
-        const layout: pulumi.Output<TaskLayout> = pulumi.all([pulumi.all(plans), args.configBucket.name, this.logGroup.name, this.configHash]).apply(([containers, configBucket, logGroup, hash]) =>
-            taskLayout({ region: base.aws.region, logGroup, configBucket, initImage: AWS_CLI_IMAGE, configHash: hash, containers }));
+        const initImage = args.images.pull(AWS_CLI_IMAGE);
+        const layout: pulumi.Output<TaskLayout> = pulumi.all([pulumi.all(plans), args.configBucket.name, this.logGroup.name, this.configHash, initImage.image]).apply(([containers, configBucket, logGroup, hash, init]) =>
+            taskLayout({ region: base.aws.region, logGroup, configBucket, initImage: init, configHash: hash, containers }));
 
         const account = accountContext(base.account);
         this.executionRole = new aws.iam.Role(`${name}-execution`, {
@@ -219,10 +238,12 @@ export class FargateService extends pulumi.ComponentResource {
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-execution`, {
             role: this.executionRole.id,
-            policy: pulumi.all([this.logGroup.arn, base.keyArn, pulumi.all(secretArns)]).apply(([logGroupArn, keyArn, secrets]) => policyDocument([
+            policy: pulumi.all([this.logGroup.arn, base.keyArn, pulumi.all(secretArns), pulumi.output(args.images.importRepositoryArns)]).apply(([logGroupArn, keyArn, secrets, cacheRepositories]) => policyDocument([
                 { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
-                // Private ECR repositories (the team's API image); public images need no permission.
+                // ECR: the pull-through cache's repositories and private ones (the team's API image).
                 { Sid: "PullFromEcr", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: "*" },
+                // The first pull of an image through the cache creates its repository and imports it from upstream.
+                ...(cacheRepositories.length > 0 ? [{ Sid: "ImportThroughCache", Effect: "Allow", Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], Resource: [...cacheRepositories].sort() } as PolicyStatement] : []),
                 ...(secrets.length > 0 ? [
                     { Sid: "ThisTasksSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...new Set(secrets)].sort() } as PolicyStatement,
                     { Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn } as PolicyStatement,

@@ -18,6 +18,8 @@ export interface TaskFile {
 export interface ContainerPlan {
     readonly name: string;
     readonly image: string;
+    /** Secrets Manager ARN of the registry credentials (`{"username","password"}`) for a private, non-ECR registry. */
+    readonly repositoryCredentials?: string;
     /** Numeric non-root `uid[:gid]`; the init container hands this container's secret files to this user. */
     readonly user: string;
     /** CPU units (1024 = one vCPU). */
@@ -59,6 +61,7 @@ export interface TaskPlan {
 export interface EcsContainerDefinition {
     readonly name: string;
     readonly image: string;
+    readonly repositoryCredentials?: { credentialsParameter: string };
     readonly essential: boolean;
     readonly user: string;
     readonly readonlyRootFilesystem: true;
@@ -194,6 +197,7 @@ export function taskLayout(plan: TaskPlan): TaskLayout {
         return {
             name: c.name,
             image: c.image,
+            ...(c.repositoryCredentials ? { repositoryCredentials: { credentialsParameter: c.repositoryCredentials } } : {}),
             essential: c.essential ?? true,
             user: c.user,
             readonlyRootFilesystem: true,

@@ -10,6 +10,7 @@ import {
     PLATFORMS,
     PUBLIC_ENDPOINTS,
     PublicEndpoint,
+    REGISTRY_SECRET_KEYS,
     ResourceLimits,
     SECRET_KEYS,
     SecretKey,
@@ -17,7 +18,7 @@ import {
     WORKLOADS,
     WorkloadName,
 } from "./types";
-import { readAws } from "./readAws";
+import { checkImageSources, readAws } from "./readAws";
 import { ConfigError, ConfigReader } from "./validate";
 
 /** Raw stack configuration: the project's keys (namespace stripped), JSON-decoded where they were JSON. */
@@ -35,7 +36,11 @@ export const CONFIG_KEYS = [
     "edge", "images", "resources", "tls", "postgres", "redis", "prometheus", "alerting",
     "api", "grafana", "jaeger", "passwordLength", "aws",
     ...SECRET_KEYS,
+    ...REGISTRY_SECRET_KEYS,
 ] as const;
+
+/** Every secret config key: never shown in a message, rejected when stored in plain text. */
+const ALL_SECRET_KEYS: readonly string[] = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS];
 
 /** Where the local API stand-in reads its Caddy JSON config. */
 export const API_STAND_IN_CONFIG = "/etc/api/caddy.json";
@@ -52,7 +57,7 @@ export function buildSettings(raw: RawConfig): StackSettings {
 
     for (const key of Object.keys(v)) {
         if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-            r.fail(key, (SECRET_KEYS as readonly string[]).includes(key) ? undefined : v[key], "no such key; see README.md for the keys this project reads", raw.secretKeys.has(key));
+            r.fail(key, ALL_SECRET_KEYS.includes(key) ? undefined : v[key], "no such key; see README.md for the keys this project reads", raw.secretKeys.has(key));
         }
     }
 
@@ -75,6 +80,7 @@ export function buildSettings(raw: RawConfig): StackSettings {
     const images = readImages(r, v.images, environment);
     const resources = readResources(r, v.resources, env.resources);
     const aws = readAws(r, raw.project, v.aws, environment, env.aws, platform === "aws");
+    if (aws) checkImageSources(r, raw.project, images, aws, (key) => v[key] !== undefined);
     if (platform === "aws") {
         if (!domain) r.conflict(`\`${raw.project}:domain\` is required when \`platform\` is \`aws\`: the load balancer serves the public names under it with ACM certificates.`);
         if (v.dnsZone === undefined) r.conflict(`\`${raw.project}:dnsZone\` is required when \`platform\` is \`aws\`: ACM validates the certificate through records in that Route53 zone, and the public names alias the load balancer there.`);
@@ -140,7 +146,7 @@ export function buildSettings(raw: RawConfig): StackSettings {
 
     const passwordLength = r.number("passwordLength", v.passwordLength, 32, environment === "production" ? 32 : 24, 128);
 
-    for (const key of SECRET_KEYS) {
+    for (const key of ALL_SECRET_KEYS) {
         if (v[key] !== undefined && !raw.secretKeys.has(key)) {
             r.conflict(`\`${raw.project}:${key}\` is stored in plain text: set it with \`pulumi config set --secret ${key} …\`.`);
         }

@@ -79,6 +79,7 @@ const STAGING_AWS: Omit<AwsSettings, "region"> = {
     redis: { engine: "redis", nodeType: "cache.t4g.small", engineVersion: DEFAULT_REDIS_ENGINE_VERSIONS.redis },
     api: { desiredCount: 2, minCount: 2, maxCount: 4, targetCpuPercent: 60, targetRequestsPerTarget: 500 },
     logRetentionDays: 30,
+    pullThroughCache: true,
 };
 
 const PRODUCTION_AWS: Omit<AwsSettings, "region"> = {
@@ -89,6 +90,7 @@ const PRODUCTION_AWS: Omit<AwsSettings, "region"> = {
     redis: { engine: "redis", nodeType: "cache.m7g.large", engineVersion: DEFAULT_REDIS_ENGINE_VERSIONS.redis },
     api: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuPercent: 60, targetRequestsPerTarget: 500 },
     logRetentionDays: 90,
+    pullThroughCache: true,
 };
 
 const LOCAL: EnvironmentDefaults = {

@@ -1,9 +1,13 @@
+import { imageSource, parseImage } from "../aws/imageSources";
 import { DEFAULT_REDIS_ENGINE_VERSIONS } from "./defaults";
-import { AwsSettings, Environment, LOG_RETENTION_DAYS, REDIS_ENGINES } from "./types";
+import { AwsSettings, Environment, ImageSettings, LOG_RETENTION_DAYS, REDIS_ENGINES, RegistrySecretKey, WorkloadName } from "./types";
 import { ConfigReader } from "./validate";
 
 /** Keys of the `aws` config object. */
-export const AWS_CONFIG_KEYS = ["region", "availabilityZones", "vpcCidr", "postgres", "redis", "api", "logRetentionDays"] as const;
+export const AWS_CONFIG_KEYS = ["region", "availabilityZones", "vpcCidr", "postgres", "redis", "api", "logRetentionDays", "pullThroughCache", "dockerHubUsername", "teamRegistryUsername"] as const;
+
+/** The images the AWS platform runs (`postgres` for its psql client; Redis, the host exporters and Caddy do not run there). */
+export const AWS_IMAGE_WORKLOADS: readonly WorkloadName[] = ["postgres", "api", "prometheus", "grafana", "alertmanager", "jaeger", "postgresExporter", "redisExporter", "blackboxExporter"];
 
 const PRIVATE_RANGES: readonly { readonly base: number; readonly prefix: number }[] = [
     { base: ipv4ToNumber("10.0.0.0"), prefix: 8 },
@@ -92,6 +96,41 @@ export function readAws(r: ConfigReader, project: string, value: unknown, enviro
         r.fail("aws.logRetentionDays", a.logRetentionDays, `one of CloudWatch's retention periods ${LOG_RETENTION_DAYS.join(", ")}`);
     }
 
+    const pullThroughCache = r.boolean("aws.pullThroughCache", a.pullThroughCache, defaults.pullThroughCache);
+    const dockerHubUsername = r.string("aws.dockerHubUsername", a.dockerHubUsername, undefined, /^[a-z0-9]{4,30}$/, "a Docker Hub user name (4 to 30 lower-case letters and digits)");
+    const teamRegistryUsername = r.string("aws.teamRegistryUsername", a.teamRegistryUsername, undefined, /^[^\s:]{1,255}$/, "a registry user name without spaces or colons");
+
     if (!onAws || region === undefined) return undefined;
-    return { region, availabilityZones, vpcCidr, postgres, redis, api, logRetentionDays };
+    return {
+        region, availabilityZones, vpcCidr, postgres, redis, api, logRetentionDays, pullThroughCache,
+        ...(dockerHubUsername ? { dockerHubUsername } : {}),
+        ...(teamRegistryUsername ? { teamRegistryUsername } : {}),
+    };
+}
+
+/**
+ * Checks that every image the AWS platform runs has a source a task can pull from without anonymous internet pulls:
+ * this account's ECR, an upstream ECR caches (Docker Hub needs `aws.dockerHubUsername` and `dockerHubAccessToken`),
+ * or the team registry with `aws.teamRegistryUsername` and `teamRegistryPassword`. With the cache off, images are
+ * pulled as written (the policy pack then flags anonymous Docker Hub pulls).
+ */
+export function checkImageSources(r: ConfigReader, project: string, images: Readonly<ImageSettings>, aws: AwsSettings, hasSecret: (key: RegistrySecretKey) => boolean): void {
+    const policy = { pullThroughCache: aws.pullThroughCache, teamRegistry: aws.teamRegistryUsername ? parseImage(images.api).registry : undefined };
+    let dockerHub = false;
+    for (const workload of AWS_IMAGE_WORKLOADS) {
+        const source = imageSource(images[workload], policy);
+        if (source.kind === "cache" && source.upstream.credentials) dockerHub = true;
+        if (source.kind === "unsupported") {
+            r.fail(`images.${workload}`, images[workload], `on \`aws\` an image ECR can pull: from Docker Hub, Quay or ECR Public (through the pull-through cache), from an ECR registry, or from the team registry of \`images.api\` with \`aws.teamRegistryUsername\` set; ECR cannot cache ${source.ref.registry}`);
+        }
+    }
+    if (dockerHub && !aws.dockerHubUsername) {
+        r.conflict(`\`${project}:aws.dockerHubUsername\` is required when images come from Docker Hub through the pull-through cache: ECR pulls from Docker Hub only with an account (set \`aws.pullThroughCache: false\` to pull anonymously instead).`);
+    }
+    if ((dockerHub || aws.dockerHubUsername) && aws.pullThroughCache && !hasSecret("dockerHubAccessToken")) {
+        r.conflict(`\`${project}:dockerHubAccessToken\` is required for the Docker Hub pull-through cache: set it with \`pulumi config set --secret dockerHubAccessToken …\` (a Docker Hub access token with read-only scope).`);
+    }
+    if (aws.teamRegistryUsername && !hasSecret("teamRegistryPassword")) {
+        r.conflict(`\`${project}:teamRegistryPassword\` is required when \`aws.teamRegistryUsername\` is set: set it with \`pulumi config set --secret teamRegistryPassword …\`.`);
+    }
 }

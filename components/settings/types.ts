@@ -209,11 +209,21 @@ export interface AwsSettings {
     readonly api: AwsApiSettings;
     /** Retention of every CloudWatch log group, in days (one of LOG_RETENTION_DAYS). */
     readonly logRetentionDays: number;
+    /** Pull Docker Hub, Quay and ECR Public images through ECR pull-through cache rules instead of from the internet. */
+    readonly pullThroughCache: boolean;
+    /** Docker Hub account the cache pulls as (ECR requires one for Docker Hub); its token is secret `dockerHubAccessToken`. */
+    readonly dockerHubUsername?: string;
+    /** User of the team's private registry that `images.api` names; its password is secret `teamRegistryPassword`. */
+    readonly teamRegistryUsername?: string;
 }
 
 /** Names of the secret config keys, each optional unless the receiver that needs it is enabled. */
 export const SECRET_KEYS = ["slackWebhookUrl", "webhookUrl", "pagerdutyRoutingKey", "smtpPassword", "watchdogUrl"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/** Names of the secret config keys the AWS platform's image pulls need (Docker Hub for the cache, the team registry). */
+export const REGISTRY_SECRET_KEYS = ["dockerHubAccessToken", "teamRegistryPassword"] as const;
+export type RegistrySecretKey = (typeof REGISTRY_SECRET_KEYS)[number];
 
 /** The whole validated configuration of one stack. Built before any resource is declared. */
 export interface StackSettings {
@@ -248,4 +258,4 @@ export interface StackSettings {
 }
 
 /** Secret values from stack config. Kept apart from the settings so they never reach a render input as plain text. */
-export type StackSecrets = Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
+export type StackSecrets = Readonly<Partial<Record<SecretKey | RegistrySecretKey, pulumi.Output<string>>>>;

@@ -2,6 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { descriptionProblems, NAME_RULES, nameProblems, SECURITY_GROUP_TYPES } from "../lib/awsNames";
 import { configOf, globMatches } from "../lib/config";
 import { isCredentialName, isFileReference } from "../lib/credentials";
+import { anonymousDockerHubImages, ContainerDefinition } from "../lib/ecsTasks";
 import { onTypes } from "../lib/docker";
 import { field, items, known, readable, text, UNREADABLE } from "../lib/values";
 import { isRootUser } from "./containers";
@@ -459,6 +460,18 @@ export const requireValidSecurityGroupDescriptions: ResourceValidationPolicy = {
     }),
 };
 
+/** Forbids task definitions that pull Docker Hub images anonymously. */
+export const disallowAnonymousDockerHubPulls: ResourceValidationPolicy = {
+    name: "disallow-anonymous-docker-hub-pulls",
+    description: "ECS containers do not pull images anonymously from Docker Hub (or a front that redirects to it), which limits anonymous pulls per IP: every task start behind one NAT address counts.",
+    remediationSteps: "Pull through an ECR pull-through cache rule for Docker Hub (the image becomes `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/…`), mirror the image into ECR, or give the container `repositoryCredentials` for a Docker Hub account.",
+    enforcementLevel: "mandatory",
+    validateResource: onTypes<{ containerDefinitions?: unknown }>([AWS.taskDefinition], (task, _args, report) => {
+        const defs = (containerDefinitions(field(() => task.containerDefinitions), report) ?? []) as ContainerDefinition[];
+        for (const d of anonymousDockerHubImages(defs)) report(`Container ${d.name ?? "?"} pulls ${d.image} anonymously from Docker Hub.`);
+    }),
+};
+
 /** Every AWS policy, in the order the pack lists them. */
 export const awsPolicies: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
     requireRdsEncryption,
@@ -481,4 +494,5 @@ export const awsPolicies: readonly (ResourceValidationPolicy | StackValidationPo
     requireS3BucketProtection,
     requireValidAwsNames,
     requireValidSecurityGroupDescriptions,
+    disallowAnonymousDockerHubPulls,
 ];

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import {
     AWS,
     deniesInsecureTransport,
+    disallowAnonymousDockerHubPulls,
     disallowEcsPlaintextSecrets,
     disallowPublicRds,
     requireAcmDnsValidation,
@@ -196,4 +197,14 @@ specifyResourcePolicy(requireValidSecurityGroupDescriptions, sgRule, [
     { when: "a group description has a quote and an accent", input: resource(AWS.securityGroup, "stack-sg", { description: "the \"edge\" café" }), violations: [/"\\"", "é" refused/] },
     { when: "an egress rule description is 256 characters long", input: resource("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "stack-out", { description: "x".repeat(256) }), violations: [/256 characters; AWS allows 255/] },
     { when: "the rule has no description", input: set(sgRule, "description", undefined) },
+]);
+
+const hubTask = (image: string, extra: Record<string, unknown> = {}) => set(task, "containerDefinitions", definitions([{ ...API_CONTAINER, image, ...extra }]));
+specifyResourcePolicy(disallowAnonymousDockerHubPulls, hubTask("123456789012.dkr.ecr.eu-west-1.amazonaws.com/service-stack-production-hub/library/postgres:18.1"), [
+    { when: "an official image is pulled from Docker Hub by its short name", input: hubTask("postgres:18.1"), violations: [/Container api pulls postgres:18.1 anonymously from Docker Hub/] },
+    { when: "an image names docker.io explicitly", input: hubTask("docker.io/prom/prometheus:v3.5.0"), violations: [/anonymously/] },
+    { when: "an image comes through cr.jaegertracing.io, which redirects to Docker Hub", input: hubTask("cr.jaegertracing.io/jaegertracing/jaeger:2.11.0"), violations: [/anonymously/] },
+    { when: "a Docker Hub image is pulled with repository credentials", input: hubTask("prom/prometheus:v3.5.0", { repositoryCredentials: { credentialsParameter: "arn:aws:secretsmanager:eu-west-1:1:secret:hub" } }) },
+    { when: "an image comes from Quay", input: hubTask("quay.io/prometheuscommunity/postgres-exporter:v0.18.1") },
+    { when: "the definitions are unknown during preview", input: set(task, "containerDefinitions", UNKNOWN.string) },
 ]);

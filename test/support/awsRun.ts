@@ -3,8 +3,11 @@ import type { EcsContainerDefinition } from "../../components/aws/containerDefin
 import { RecordedResource, RecordingMocks, unwrap } from "./mocks";
 import { ProgramRun, runWithMocks } from "./runProgram";
 
-/** What a stack needs to run on AWS on top of its stack file (the region the mocks answer for). */
-export const ON_AWS = { platform: "aws", aws: { region: "eu-west-1" } } as const;
+/**
+ * What a stack needs to run on AWS on top of its stack file: the region the mocks answer for, the Docker Hub account
+ * of the pull-through cache, and the user of the team registry the stack files' `images.api` names.
+ */
+export const ON_AWS = { platform: "aws", aws: { region: "eu-west-1", dockerHubUsername: "examplebot", teamRegistryUsername: "deploy" } } as const;
 
 /** Records, beside each resource and invoke, the provider reference it went through. */
 export class ProviderRecordingMocks extends RecordingMocks {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { INTERFACE_ENDPOINTS } from "../../../components/aws/Network";
-import { MOCK_AWS, RecordedResource, unwrap } from "../../support/mocks";
-import { ProviderRecordingMocks, sharedRunOnAws } from "../../support/awsRun";
+import { isSecretWrapper, MOCK_AWS, RecordedResource, unwrap } from "../../support/mocks";
+import { containerDefinitionsOf, ProviderRecordingMocks, sharedRunOnAws } from "../../support/awsRun";
 import type { ProgramRun } from "../../support/runProgram";
 import { valueOf } from "../../support/runProgram";
 
@@ -289,6 +289,70 @@ for (const stack of ["staging", "production"] as const) {
                     expect(a.aliases[0].name).to.match(/\.elb\.amazonaws\.com$/);
                 }
                 expect(run.mocks.calls.find((c) => c.token === "aws:route53/getZone:getZone")?.inputs).to.deep.include({ name: "example.com", privateZone: false });
+            });
+        });
+
+        describe("images", () => {
+            const registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+
+            it("caches Docker Hub (with the configured account), Quay and ECR Public in ECR, under prefixes of this stack", () => {
+                const rules = run.mocks.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").map(inputs).sort((a, b) => a.ecrRepositoryPrefix.localeCompare(b.ecrRepositoryPrefix));
+                expect(rules.map((r) => [r.ecrRepositoryPrefix, r.upstreamRegistryUrl])).to.deep.equal([
+                    [`${prefix}-ecr`, "public.ecr.aws"], [`${prefix}-hub`, "registry-1.docker.io"], [`${prefix}-quay`, "quay.io"],
+                ]);
+                const hub = rules[1]!;
+                expect(hub.credentialArn).to.match(new RegExp(`:secret:ecr-pullthroughcache/${prefix}/docker-hub-`));
+                const secret = named(run, "aws:secretsmanager/secret:Secret", "-registries-docker-hub");
+                expect(secret.kmsKeyId).to.equal(keyArn);
+                const version = run.mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name.endsWith("-registries-docker-hub"))!;
+                expect(isSecretWrapper(version.inputs.secretString)).to.equal(true);
+                expect(JSON.parse(inputs(version).secretString)).to.deep.equal({ username: "examplebot", accessToken: "dckr_pat_EXAMPLE0123456789" });
+                for (const r of [rules[0]!, rules[2]!]) expect(r).to.not.have.property("credentialArn");
+            });
+
+            it("lets ECR's pull-through cache role decrypt the Docker Hub credentials with the stack key, through Secrets Manager only", () => {
+                const statements = JSON.parse(only(run, "aws:kms/key:Key").policy).Statement as Inputs[];
+                const cache = statements.find((st) => st.Sid === "EcrPullThroughCacheDecryptsUpstreamCredentials")!;
+                expect(cache).to.deep.include({ Effect: "Allow", Action: "kms:Decrypt", Principal: { AWS: "*" } });
+                expect(cache.Condition).to.deep.equal({
+                    StringEquals: { "kms:CallerAccount": "123456789012", "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" },
+                    ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/aws-service-role/pullthroughcache.ecr.amazonaws.com/AWSServiceRoleForECRPullThroughCache" },
+                });
+            });
+
+            it("pulls every image from this account's ECR, but the team's API image, which comes with registry credentials", () => {
+                const images: string[] = [];
+                for (const task of run.mocks.ofType("aws:ecs/taskDefinition:TaskDefinition")) {
+                    for (const c of containerDefinitionsOf(task)) {
+                        if (c.name === "api") {
+                            expect(c.image).to.equal("registry.example.com/agente-api:1.4.2");
+                            expect(c.repositoryCredentials?.credentialsParameter).to.match(new RegExp(`:secret:${prefix}/registries/team-`));
+                        } else {
+                            expect(c.image, c.name).to.match(new RegExp(`^${registry}/${prefix}-(hub|quay|ecr)/`));
+                            expect(c, c.name).to.not.have.property("repositoryCredentials");
+                        }
+                        images.push(c.image);
+                    }
+                }
+                expect(images).to.include.members([
+                    `${registry}/${prefix}-hub/library/postgres:18.1`,
+                    `${registry}/${prefix}-hub/prom/prometheus:v3.5.0`,
+                    // cr.jaegertracing.io serves Docker Hub's jaegertracing repositories.
+                    `${registry}/${prefix}-hub/jaegertracing/jaeger:2.11.0`,
+                    `${registry}/${prefix}-quay/prometheuscommunity/postgres-exporter:v0.18.1`,
+                    `${registry}/${prefix}-ecr/aws-cli/aws-cli:2.27.0`,
+                ]);
+            });
+
+            it("lets the execution roles create and import the cache's repositories, and the API's read the team registry's credentials", () => {
+                const policy = (suffix: string) => JSON.parse(inputs(run.mocks.named("aws:iam/rolePolicy:RolePolicy", `${prefix}-${suffix}`)).policy).Statement as Inputs[];
+                const importing = policy("grafana-execution").find((st) => st.Sid === "ImportThroughCache")!;
+                expect(importing.Action).to.deep.equal(["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"]);
+                expect(importing.Resource).to.deep.equal(["ecr", "hub", "quay"].map((u) => `arn:aws:ecr:eu-west-1:123456789012:repository/${prefix}-${u}/*`));
+                const apiSecrets = policy("api-execution").find((st) => st.Sid === "ThisTasksSecrets")!.Resource as string[];
+                expect(apiSecrets.some((arn) => arn.includes(`:secret:${prefix}/registries/team-`))).to.equal(true);
+                const grafanaSecrets = policy("grafana-execution").find((st) => st.Sid === "ThisTasksSecrets")!.Resource as string[];
+                expect(grafanaSecrets.some((arn) => arn.includes("/registries/"))).to.equal(false);
             });
         });
 

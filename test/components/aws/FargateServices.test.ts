@@ -189,7 +189,7 @@ for (const stack of ["staging", "production"] as const) {
                 const inits = containers(service).filter((c) => c.name.startsWith("config-init"));
                 expect(inits.length, service).to.be.greaterThan(0);
                 for (const init of inits) {
-                    expect(init, `${service}/${init.name}`).to.deep.include({ image: AWS_CLI_IMAGE, essential: false });
+                    expect(init, `${service}/${init.name}`).to.deep.include({ image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${prefix}-ecr/${AWS_CLI_IMAGE.replace("public.ecr.aws/", "")}`, essential: false });
                     expect(init.environment.find((e) => e.name === "CONFIG_SHA256")?.value, service).to.match(/^[0-9a-f]{64}$/);
                 }
                 for (const c of containers(service).filter((x) => !x.name.startsWith("config-init"))) {

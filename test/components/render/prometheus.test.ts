@@ -19,7 +19,7 @@ const staging = settings("staging", {
     prometheus: { scrapeInterval: "30s", evaluationInterval: "20s", retentionTime: "30d", retentionSize: "20GB" },
 });
 const production = settings("production", { environment: "production", images: API_IMAGE });
-const productionOnAws = settings("production", { platform: "aws", environment: "production", domain: "example.com", dnsZone: "example.com", images: API_IMAGE, aws: { region: "eu-west-1" } });
+const productionOnAws = settings("production", { platform: "aws", environment: "production", domain: "example.com", dnsZone: "example.com", images: API_IMAGE, aws: { region: "eu-west-1", pullThroughCache: false } });
 
 interface ParsedJob {
     job_name: string;
