@@ -22,7 +22,7 @@ export interface ContainerPlan {
     readonly repositoryCredentials?: string;
     /** Numeric non-root `uid[:gid]`; the init container hands this container's secret files to this user. */
     readonly user: string;
-    /** CPU units (1024 = one vCPU). */
+    /** CPU units (1024 = one vCPU) reserved while it runs; one-shot containers (`essential: false`) reserve none. */
     readonly cpu: number;
     /** Hard memory limit in MiB. */
     readonly memoryMiB: number;
@@ -65,7 +65,8 @@ export interface EcsContainerDefinition {
     readonly essential: boolean;
     readonly user: string;
     readonly readonlyRootFilesystem: true;
-    readonly cpu: number;
+    /** Absent on one-shot containers: they reserve no CPU. */
+    readonly cpu?: number;
     readonly memory: number;
     readonly entryPoint?: string[];
     readonly command?: string[];
@@ -88,7 +89,6 @@ export interface TaskLayout {
 
 /** Where the init container mounts the config volumes it fills. */
 export const INIT_MOUNT_ROOT = "/out";
-const INIT_CPU = 64;
 const INIT_MEMORY_MIB = 128;
 
 function dirname(path: string): string {
@@ -179,7 +179,6 @@ export function taskLayout(plan: TaskPlan): TaskLayout {
         essential: false,
         user: INIT_USER,
         readonlyRootFilesystem: true,
-        cpu: INIT_CPU,
         memory: INIT_MEMORY_MIB,
         entryPoint: ["/bin/sh", "-c"],
         command: [renderInitScript(files)],
@@ -201,7 +200,9 @@ export function taskLayout(plan: TaskPlan): TaskLayout {
             essential: c.essential ?? true,
             user: c.user,
             readonlyRootFilesystem: true,
-            cpu: c.cpu,
+            // One-shot containers run before the others start (those wait for their SUCCESS): a reservation would only
+            // raise the task's size, and unreserved they get the CPU the idle task has anyway. Memory stays a hard limit.
+            ...(c.essential === false ? {} : { cpu: c.cpu }),
             memory: c.memoryMiB,
             ...(c.command ? { command: [...c.command] } : {}),
             environment: env(c.environment ?? {}),
@@ -222,6 +223,6 @@ export function taskLayout(plan: TaskPlan): TaskLayout {
     return {
         containerDefinitions: all,
         configVolumes: [...volumesOf.values()].flat().map((v) => v.volume),
-        size: fargateSize(all.reduce((sum, c) => sum + c.cpu, 0), all.reduce((sum, c) => sum + c.memory, 0)),
+        size: fargateSize(all.reduce((sum, c) => sum + (c.cpu ?? 0), 0), all.reduce((sum, c) => sum + c.memory, 0)),
     };
 }
