@@ -1,6 +1,6 @@
 import { imageSource, parseImage } from "../aws/imageSources";
 import { DEFAULT_REDIS_ENGINE_VERSIONS } from "./defaults";
-import { AwsSettings, Environment, ImageSettings, LOG_RETENTION_DAYS, REDIS_ENGINES, RegistrySecretKey, WorkloadName } from "./types";
+import { AUTH_TOKEN_UPDATE_STRATEGIES, AwsSettings, Environment, ImageSettings, LOG_RETENTION_DAYS, REDIS_ENGINES, RegistrySecretKey, WorkloadName } from "./types";
 import { ConfigReader } from "./validate";
 
 /** Keys of the `aws` config object. */
@@ -53,7 +53,7 @@ export function readAws(r: ConfigReader, project: string, value: unknown, enviro
         r.fail("aws.vpcCidr", a.vpcCidr, "a private IPv4 network (inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) with a prefix from /16 to /22, such as `10.40.0.0/16`");
     }
 
-    const pg = r.object("aws.postgres", a.postgres, ["engineVersion", "instanceClass", "allocatedStorageGiB", "maxAllocatedStorageGiB", "backupRetentionDays"]);
+    const pg = r.object("aws.postgres", a.postgres, ["engineVersion", "instanceClass", "allocatedStorageGiB", "maxAllocatedStorageGiB", "backupRetentionDays", "applyImmediately"]);
     const engineVersion = r.string("aws.postgres.engineVersion", pg.engineVersion, defaults.postgres.engineVersion, /^(1[3-9]|[2-9]\d)(\.\d+)?$/, "a PostgreSQL version of 13 or later, major (`17`) or major.minor (`17.6`)");
     const allocatedStorageGiB = r.number("aws.postgres.allocatedStorageGiB", pg.allocatedStorageGiB, defaults.postgres.allocatedStorageGiB, 20, 65536);
     const maxAllocatedStorageGiB = r.number("aws.postgres.maxAllocatedStorageGiB", pg.maxAllocatedStorageGiB, Math.max(defaults.postgres.maxAllocatedStorageGiB, allocatedStorageGiB), 20, 65536);
@@ -68,14 +68,16 @@ export function readAws(r: ConfigReader, project: string, value: unknown, enviro
         allocatedStorageGiB,
         maxAllocatedStorageGiB,
         backupRetentionDays,
+        applyImmediately: r.boolean("aws.postgres.applyImmediately", pg.applyImmediately, defaults.postgres.applyImmediately),
     };
 
-    const rd = r.object("aws.redis", a.redis, ["engine", "nodeType", "engineVersion"]);
+    const rd = r.object("aws.redis", a.redis, ["engine", "nodeType", "engineVersion", "authTokenUpdateStrategy"]);
     const engine = r.oneOf("aws.redis.engine", rd.engine, REDIS_ENGINES, defaults.redis.engine);
     const redis = {
         engine,
         nodeType: r.string("aws.redis.nodeType", rd.nodeType, defaults.redis.nodeType, /^cache\.[a-z0-9-]+\.[a-z0-9]+$/, "an ElastiCache node type such as `cache.m7g.large`"),
         engineVersion: r.string("aws.redis.engineVersion", rd.engineVersion, rd.engine === undefined ? defaults.redis.engineVersion : DEFAULT_REDIS_ENGINE_VERSIONS[engine], /^\d+\.\d+$/, "an engine version `major.minor` such as `7.1`"),
+        authTokenUpdateStrategy: r.oneOf("aws.redis.authTokenUpdateStrategy", rd.authTokenUpdateStrategy, AUTH_TOKEN_UPDATE_STRATEGIES, defaults.redis.authTokenUpdateStrategy),
     };
 
     const ap = r.object("aws.api", a.api, ["desiredCount", "minCount", "maxCount", "targetCpuPercent", "targetRequestsPerTarget"]);

@@ -176,6 +176,8 @@ export interface AwsPostgresSettings {
     readonly maxAllocatedStorageGiB: number;
     /** Automated backup (and ElastiCache snapshot) retention in days. */
     readonly backupRetentionDays: number;
+    /** Apply instance changes now rather than in the maintenance window (for a major upgrade at a chosen hour). */
+    readonly applyImmediately: boolean;
 }
 
 export interface AwsRedisSettings {
@@ -184,7 +186,13 @@ export interface AwsRedisSettings {
     readonly nodeType: string;
     /** Engine `major.minor`, e.g. `7.1` (redis) or `8.0` (valkey). */
     readonly engineVersion: string;
+    /** How a new AUTH token is applied: `ROTATE` accepts old and new for the change-over, `SET` only the new one. */
+    readonly authTokenUpdateStrategy: AuthTokenUpdateStrategy;
 }
+
+/** ElastiCache's AUTH token update strategies the stack uses (not `DELETE`, which drops authentication). */
+export const AUTH_TOKEN_UPDATE_STRATEGIES = ["SET", "ROTATE"] as const;
+export type AuthTokenUpdateStrategy = (typeof AUTH_TOKEN_UPDATE_STRATEGIES)[number];
 
 export interface AwsApiSettings {
     /** Tasks when the service is created; autoscaling moves it between `minCount` and `maxCount`. */

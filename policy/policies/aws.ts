@@ -121,6 +121,7 @@ export const requireRdsForceSsl: ResourceValidationPolicy = {
 };
 
 interface ReplicationGroupProps {
+    authTokenUpdateStrategy?: string;
     atRestEncryptionEnabled?: boolean;
     transitEncryptionEnabled?: boolean;
     authToken?: unknown;
@@ -154,6 +155,17 @@ export const requireElasticacheFailover: ResourceValidationPolicy = {
     validateResource: onTypes<ReplicationGroupProps>([AWS.replicationGroup], (group, _args, report) => {
         if (group.automaticFailoverEnabled !== true) report("Automatic failover is off.");
         if (group.multiAzEnabled !== true) report("Multi-AZ is off.");
+    }),
+};
+
+/** Flags an AUTH token rotation left half-done: with ROTATE, the previous token stays valid beside the new one. */
+export const requireElasticacheAuthTokenSet: ResourceValidationPolicy = {
+    name: "require-elasticache-auth-token-set",
+    description: "ElastiCache replication groups apply their AUTH token with `SET`, so only the current token is valid; `ROTATE` (old and new token both valid) belongs only to the change-over of a rotation.",
+    remediationSteps: "Once every client uses the new token, set `authTokenUpdateStrategy: \"SET\"` (the stack's `aws.redis.authTokenUpdateStrategy`) and update: ElastiCache then drops the old token.",
+    enforcementLevel: "advisory",
+    validateResource: onTypes<ReplicationGroupProps>([AWS.replicationGroup], (group, _args, report) => {
+        if (text(field(() => group.authTokenUpdateStrategy)) === "ROTATE") report("The AUTH token strategy is ROTATE: the previous token is still accepted.");
     }),
 };
 
@@ -482,6 +494,7 @@ export const awsPolicies: readonly (ResourceValidationPolicy | StackValidationPo
     requireRdsForceSsl,
     requireElasticacheEncryption,
     requireElasticacheFailover,
+    requireElasticacheAuthTokenSet,
     restrictSecurityGroupIngress,
     requireHttpsListeners,
     requireAlbDropInvalidHeaders,

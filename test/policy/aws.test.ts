@@ -7,6 +7,7 @@ import {
     disallowPublicRds,
     requireAcmDnsValidation,
     requireAlbDropInvalidHeaders,
+    requireElasticacheAuthTokenSet,
     requireElasticacheEncryption,
     requireElasticacheFailover,
     requireEcsContainerHardening,
@@ -69,6 +70,11 @@ specifyResourcePolicy(requireElasticacheEncryption, cache, [
     { when: "encryption in transit and auth are missing", input: changed(cache, (i) => { delete i.transitEncryptionEnabled; delete i.authToken; }), violations: [/in transit is off/, /No authentication/] },
     { when: "authentication uses an RBAC user group", input: changed(cache, (i) => { delete i.authToken; i.userGroupIds = ["stack-users"]; }) },
     { when: "the auth token is unknown during preview", input: set(cache, "authToken", UNKNOWN.string) },
+]);
+specifyResourcePolicy(requireElasticacheAuthTokenSet, set(cache, "authTokenUpdateStrategy", "SET"), [
+    { when: "a rotation is left at ROTATE", input: set(cache, "authTokenUpdateStrategy", "ROTATE"), violations: [/ROTATE: the previous token is still accepted/] },
+    { when: "no strategy is set", input: cache },
+    { when: "the strategy is unknown during preview", input: set(cache, "authTokenUpdateStrategy", UNKNOWN.string) },
 ]);
 specifyResourcePolicy(requireElasticacheFailover, cache, [
     { when: "failover and Multi-AZ are off", input: changed(cache, (i) => { i.automaticFailoverEnabled = false; delete i.multiAzEnabled; }), violations: [/Automatic failover is off/, /Multi-AZ is off/] },

@@ -158,6 +158,8 @@ for (const stack of ["staging", "production"] as const) {
                     dbName: "app",
                 });
                 expect(db.enabledCloudwatchLogsExports).to.deep.equal(["postgresql", "upgrade"]);
+                // A major upgrade is a change of `aws.postgres.engineVersion`; it applies in the maintenance window unless asked.
+                expect(db).to.deep.include({ allowMajorVersionUpgrade: true, applyImmediately: false });
                 expect(db.finalSnapshotIdentifier).to.equal(production ? `${prefix}-postgres-final` : undefined);
                 expect(db.password).to.equal(undefined);
             });
@@ -205,6 +207,8 @@ for (const stack of ["staging", "production"] as const) {
                     multiAzEnabled: production,
                     numCacheClusters: production ? 2 : 1,
                     snapshotRetentionLimit: production ? 14 : 7,
+                    // Only the current token is valid; ROTATE is for the change-over of a rotation.
+                    authTokenUpdateStrategy: "SET",
                 });
                 expect(group.authToken).to.match(/^GENERATED-SECRET-service-stack-[a-z]+-secrets-redis-/);
             });
@@ -270,6 +274,21 @@ for (const stack of ["staging", "production"] as const) {
                 expect(jaeger.statement.andStatement.statements[1].notStatement.statement.byteMatchStatement.searchString.slice(0, 46)).to.equal(expected);
                 expect(JSON.stringify(run.mocks.ofType("aws:wafv2/webAcl:WebAcl")[0]!.inputs.rules)).to.contain("4dabf18193072939515e22adb298388d");
                 expect(only(run, "aws:wafv2/webAclAssociation:WebAclAssociation").resourceArn).to.match(/^arn:aws:elasticloadbalancing:.*loadbalancer\/app\//);
+            });
+
+            it("lets Grafana and the API take request bodies over 8 KB; every other host keeps the common rule set's limit", () => {
+                const rules = (unwrap(run.mocks.ofType("aws:wafv2/webAcl:WebAcl")[0]!.inputs) as Inputs).rules as Inputs[];
+                const crs = rules.find((r) => r.name === "AWSManagedRulesCommonRuleSet")!.statement.managedRuleGroupStatement;
+                expect(crs.ruleActionOverrides).to.deep.equal([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+                const body = rules.find((r) => r.name === "limit-request-body-size")!;
+                expect(body.action).to.deep.equal({ block: {} });
+                const [size, exempt] = body.statement.andStatement.statements;
+                expect(size.sizeConstraintStatement).to.deep.include({ comparisonOperator: "GT", size: 8192, fieldToMatch: { body: { oversizeHandling: "MATCH" } } });
+                expect(exempt.notStatement.statement.orStatement.statements.map((s: Inputs) => s.byteMatchStatement.searchString)).to.deep.equal([`grafana.${domain}`, `api.${domain}`]);
+                // Every other rule group still blocks: only the one body-size rule is overridden.
+                for (const r of rules.filter((x) => x.statement.managedRuleGroupStatement && x.name !== "AWSManagedRulesCommonRuleSet")) {
+                    expect(r.statement.managedRuleGroupStatement.ruleActionOverrides ?? [], r.name).to.deep.equal([]);
+                }
             });
 
             it("opens 0.0.0.0/0 only on the load balancer's group, only on 80 and 443", () => {

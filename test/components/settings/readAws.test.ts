@@ -35,8 +35,8 @@ describe("buildSettings: the aws platform", () => {
                 region: "eu-west-1",
                 availabilityZones: 2,
                 vpcCidr: "10.40.0.0/16",
-                postgres: { engineVersion: "17", instanceClass: "db.t4g.medium", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, backupRetentionDays: 7 },
-                redis: { engine: "redis", nodeType: "cache.t4g.small", engineVersion: "7.1" },
+                postgres: { engineVersion: "17", instanceClass: "db.t4g.medium", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, backupRetentionDays: 7, applyImmediately: false },
+                redis: { engine: "redis", nodeType: "cache.t4g.small", engineVersion: "7.1", authTokenUpdateStrategy: "SET" },
                 api: { desiredCount: 2, minCount: 2, maxCount: 4, targetCpuPercent: 60, targetRequestsPerTarget: 500 },
                 logRetentionDays: 30,
                 pullThroughCache: false,
@@ -51,7 +51,7 @@ describe("buildSettings: the aws platform", () => {
         });
 
         it("a valkey engine defaults to a valkey version", () => {
-            expect(buildSettings(raw(withAws(STAGING, { redis: { engine: "valkey" } }))).aws?.redis).to.deep.equal({ engine: "valkey", nodeType: "cache.t4g.small", engineVersion: "8.0" });
+            expect(buildSettings(raw(withAws(STAGING, { redis: { engine: "valkey" } }))).aws?.redis).to.deep.equal({ engine: "valkey", nodeType: "cache.t4g.small", engineVersion: "8.0", authTokenUpdateStrategy: "SET" });
         });
 
         it("needs neither an ACME e-mail nor a public address on AWS", () => {
@@ -121,6 +121,15 @@ describe("buildSettings: the aws platform", () => {
             expect(problems(withAws(PRODUCTION, { postgres: { backupRetentionDays: 7 } }))).to.deep.equal([
                 "`service-stack:aws.postgres.backupRetentionDays` is 7: expected at least 14 in production.",
             ]);
+        });
+
+        it("an AUTH token strategy ElastiCache does not take (or DELETE, which drops authentication), a non-boolean applyImmediately", () => {
+            expect(problems(withAws(STAGING, { redis: { authTokenUpdateStrategy: "DELETE" }, postgres: { applyImmediately: "now" } }))).to.deep.equal([
+                '`service-stack:aws.postgres.applyImmediately` is "now": expected true or false.',
+                '`service-stack:aws.redis.authTokenUpdateStrategy` is "DELETE": expected one of `SET`, `ROTATE`.',
+            ]);
+            const rotating = buildSettings(raw(withAws(STAGING, { redis: { authTokenUpdateStrategy: "ROTATE" }, postgres: { applyImmediately: true } }))).aws!;
+            expect([rotating.redis.authTokenUpdateStrategy, rotating.postgres.applyImmediately]).to.deep.equal(["ROTATE", true]);
         });
 
         it("an unknown cache engine, node type or version", () => {
