@@ -48,8 +48,12 @@ export interface ServiceContainer {
     /** Numeric non-root `uid:gid`. */
     readonly user: string;
     readonly limits: ResourceLimits;
-    /** False for one-shot containers. Defaults to true. */
+    /** False for one-shot containers and restartable sidecars. Defaults to true. */
     readonly essential?: boolean;
+    /** ECS restarts the container when it exits (a non-essential sidecar that keeps running). Defaults to false. */
+    readonly restart?: boolean;
+    /** Overrides the image's entry point. Defaults to the image's. */
+    readonly entryPoint?: readonly string[];
     readonly command?: readonly string[];
     /** Plain, non-secret environment. */
     readonly environment?: pulumi.Input<Readonly<Record<string, pulumi.Input<string>>>>;
@@ -63,6 +67,8 @@ export interface ServiceContainer {
     readonly stateMounts?: readonly { readonly volume: string; readonly path: string }[];
     /** Containers that must exit successfully first. */
     readonly after?: readonly string[];
+    /** Shared task volumes (by name in `sharedVolumes`) this container mounts. */
+    readonly volumeMounts?: readonly { readonly volume: string; readonly path: string; readonly readOnly: boolean }[];
 }
 
 export interface FargateServiceArgs {
@@ -86,6 +92,10 @@ export interface FargateServiceArgs {
     readonly efs?: { readonly fileSystemId: pulumi.Input<string>; readonly fileSystemArn: pulumi.Input<string>; readonly volumes: readonly { readonly name: string; readonly accessPointId: pulumi.Input<string>; readonly accessPointArn: pulumi.Input<string> }[] };
     /** Leave `desiredCount` to an autoscaler after creation. Defaults to false. */
     readonly autoscaled?: boolean;
+    /** Task volumes one container writes and others read, each given to its writer's `owner`. Defaults to none. */
+    readonly sharedVolumes?: readonly { readonly name: string; readonly owner: string }[];
+    /** Further statements of the task role (what the task's own processes call). Defaults to none. */
+    readonly taskRoleStatements?: readonly PolicyStatement[];
 }
 
 function slug(text: string): string {
@@ -215,6 +225,8 @@ export class FargateService extends pulumi.ComponentResource {
                 cpu: cpuUnits(c.limits.cpus),
                 memoryMiB: c.limits.memoryMiB,
                 essential: c.essential ?? true,
+                restart: c.restart,
+                entryPoint: c.entryPoint ? [...c.entryPoint] : undefined,
                 command: c.command ? [...c.command] : undefined,
                 environment: c.environment ?? {},
                 secrets: c.secrets ?? {},
@@ -224,12 +236,13 @@ export class FargateService extends pulumi.ComponentResource {
                 files,
                 stateMounts: c.stateMounts ? c.stateMounts.map((m) => ({ ...m })) : undefined,
                 after: c.after ? [...c.after] : undefined,
+                volumeMounts: c.volumeMounts ? c.volumeMounts.map((m) => ({ ...m })) : undefined,
             }).apply((p) => p as unknown as ContainerPlan);
         });
         this.configHash = pulumi.all(hashEntries).apply((entries) => configHash(entries));
         const initImage = args.images.pull(AWS_CLI_IMAGE);
         const layout: pulumi.Output<TaskLayout> = pulumi.all([pulumi.all(plans), args.configBucket.name, this.logGroup.name, this.configHash, initImage.image]).apply(([containers, configBucket, logGroup, hash, init]) =>
-            taskLayout({ region: base.aws.region, logGroup, configBucket, initImage: init, configHash: hash, containers }));
+            taskLayout({ region: base.aws.region, logGroup, configBucket, initImage: init, configHash: hash, containers, sharedVolumes: args.sharedVolumes }));
 
         const account = accountContext(base.account);
         this.executionRole = new aws.iam.Role(`${name}-execution`, {
@@ -268,6 +281,7 @@ export class FargateService extends pulumi.ComponentResource {
                     Resource: fileSystemArn,
                     Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPointArns } },
                 } as PolicyStatement] : []),
+                ...(args.taskRoleStatements ?? []),
             ])),
         }, { parent: this });
 

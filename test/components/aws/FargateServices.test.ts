@@ -110,7 +110,9 @@ for (const stack of ["staging", "production"] as const) {
                 // Every secret the init container receives is written once and handed to the user of the container whose volume it lands in.
                 const lines = init.command![0]!.split("\n");
                 const userOfVolume = new Map(containers(service).flatMap((c) => c.mountPoints.map((m) => [m.sourceVolume, c.user] as const)).filter(([, user]) => user !== "0:0"));
-                expect(lines.filter((l) => l.startsWith("chown ")), service).to.have.length(init.secrets.length);
+                // One chown per secret, and one per shared volume handed to its writer (Prometheus's API targets).
+                const handedOver = (inputs(task(service)).volumes as Inputs[]).filter((v) => v.name === "api-targets").length;
+                expect(lines.filter((l) => l.startsWith("chown ")), service).to.have.length(init.secrets.length + handedOver);
                 for (const s of init.secrets) {
                     const write = lines.findIndex((l) => l.startsWith(`printf '%s' "$${s.name}" > `));
                     expect(write, `${service} ${s.name}`).to.be.greaterThan(-1);
@@ -194,11 +196,37 @@ for (const stack of ["staging", "production"] as const) {
                 }
                 for (const c of containers(service).filter((x) => !x.name.startsWith("config-init"))) {
                     expect(c.dependsOn?.some((d) => d.containerName.startsWith("config-init") && d.condition === "SUCCESS"), `${service}/${c.name}`).to.equal(true);
-                    for (const m of c.mountPoints.filter((p) => !p.sourceVolume.endsWith("-data"))) expect(m.readOnly, `${service}/${c.name} ${m.containerPath}`).to.equal(true);
+                    // Read-only but for state on EFS and the one file the discovery sidecar writes for Prometheus.
+                    const writable = (p: { sourceVolume: string }) => p.sourceVolume.endsWith("-data") || (c.name === "api-discovery" && p.sourceVolume === "api-targets");
+                    for (const m of c.mountPoints.filter((p) => !writable(p))) expect(m.readOnly, `${service}/${c.name} ${m.containerPath}`).to.equal(true);
                 }
             }
             expect(container("api", "api").dependsOn).to.deep.include({ containerName: "db-roles", condition: "SUCCESS" });
-            expect(containers("prometheus").map((c) => c.name)).to.deep.equal(["config-init", "prometheus", "postgres-exporter", "redis-exporter", "blackbox-exporter"]);
+            expect(containers("prometheus").map((c) => c.name)).to.deep.equal(["config-init", "prometheus", "postgres-exporter", "redis-exporter", "blackbox-exporter", "api-discovery"]);
+        });
+
+        it("lets Prometheus scrape every API task: a sidecar lists them from Cloud Map into a file only it writes", () => {
+            const sidecar = container("prometheus", "api-discovery");
+            // Not essential (Prometheus keeps the last targets without it), restarted when it exits, so it reserves CPU.
+            expect(sidecar).to.deep.include({ essential: false, user: "65534:65534", restartPolicy: { enabled: true, restartAttemptPeriod: 60 }, entryPoint: ["/bin/sh", "-c"] });
+            expect(sidecar.cpu).to.be.greaterThan(0);
+            expect(sidecar.linuxParameters.capabilities).to.deep.equal({ drop: ["ALL"] });
+            expect(sidecar.command![0]).to.contain(`--namespace-name '${prefix}.internal' --service-name 'api'`);
+            expect(sidecar.mountPoints).to.deep.equal([{ sourceVolume: "api-targets", containerPath: "/run/prometheus-sd", readOnly: false }]);
+            expect(sidecar.dependsOn).to.deep.equal([{ containerName: "config-init", condition: "SUCCESS" }]);
+            expect(container("prometheus", "prometheus").mountPoints).to.deep.include({ sourceVolume: "api-targets", containerPath: "/run/prometheus-sd", readOnly: true });
+            // Fargate creates the volume root's: the init container gives it to the sidecar's (and Prometheus's) user.
+            const init = container("prometheus", "config-init");
+            expect(init.mountPoints).to.deep.include({ sourceVolume: "api-targets", containerPath: "/out/api-targets", readOnly: false });
+            expect(init.command![0].split("\n")).to.include("chown 65534:65534 '/out/api-targets'");
+            expect((inputs(task("prometheus")).volumes as Inputs[]).find((v) => v.name === "api-targets")).to.deep.equal({ name: "api-targets" });
+            // The task role may list the API's instances in this stack's namespace, nothing else of Cloud Map.
+            const statements = JSON.parse(inputs(run.mocks.named("aws:iam/rolePolicy:RolePolicy", `${prefix}-prometheus-task`)).policy).Statement as Inputs[];
+            expect(statements.find((s) => s.Sid === "DiscoverApiTasks")).to.deep.equal({
+                Sid: "DiscoverApiTasks", Effect: "Allow", Action: "servicediscovery:DiscoverInstances", Resource: "*",
+                Condition: { StringEquals: { "servicediscovery:NamespaceName": `${prefix}.internal`, "servicediscovery:ServiceName": "api" } },
+            });
+            expect(run.mocks.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => JSON.stringify(inputs(r).policy).includes("servicediscovery:")).map((r) => r.name)).to.deep.equal([`${prefix}-prometheus-task`]);
         });
 
         it("delivers the same rendered configuration as the Docker platform, one object per file", () => {

@@ -46,6 +46,15 @@ describe("renderPrometheusConfig", () => {
             expect([...jobs.keys()]).to.deep.equal(["prometheus", "alertmanager", "api", "postgres", "redis", "grafana", "jaeger", "blackbox"]);
         });
 
+        it("scrapes every API task by its address from the file the discovery sidecar writes, verifying the API's name", () => {
+            const api = jobsOf(productionOnAws).get("api")! as unknown as Record<string, unknown>;
+            expect(api).to.not.have.property("static_configs");
+            expect(api.file_sd_configs).to.deep.equal([{ files: ["/run/prometheus-sd/api.json"], refresh_interval: "1m" }]);
+            expect(api.tls_config).to.deep.include({ server_name: "api.service-stack-production.internal" });
+            // On Docker the one API container stays a fixed target.
+            expect(jobsOf(local).get("api")!.static_configs).to.deep.equal([{ targets: ["api:8000"] }]);
+        });
+
         it("probes the public hostnames on the load balancer's port 443, not the edge container's port", () => {
             const targets = jobsOf(productionOnAws).get("blackbox")!.static_configs.map((c) => c.targets[0]);
             expect(targets).to.deep.equal([
@@ -162,7 +171,7 @@ describe("renderPrometheusConfig", () => {
     });
 
     it("addresses every target by alias or public hostname, never localhost or loopback, in the local default too", () => {
-        const hosts = scrapeJobs(local).flatMap((job) => job.static_configs.flatMap((c) => c.targets))
+        const hosts = scrapeJobs(local).flatMap((job) => (job.static_configs ?? []).flatMap((c) => c.targets))
             .map((target) => new URL(target.includes("://") ? target : `tcp://${target}`).hostname);
         expect(hosts).to.have.length(14);
         for (const host of hosts) expect(host).to.not.match(/^(localhost|127\.|\[::1\]$)/);
