@@ -330,7 +330,10 @@ export class FargateService extends pulumi.ComponentResource {
             enableEcsManagedTags: true,
             propagateTags: "SERVICE",
             enableExecuteCommand: false,
-        }, { parent: this, ignoreChanges: args.autoscaled ? ["desiredCount"] : [] });
+            // `pulumi up` returns once the tasks run (or fails when they never do, as on a broken first deploy),
+            // and deletes what the old revision used only after that.
+            waitForSteadyState: true,
+        }, { parent: this, ignoreChanges: args.autoscaled ? ["desiredCount"] : [], customTimeouts: { create: "30m", update: "30m" } });
 
         this.registerOutputs({
             service: this.service,

@@ -56,6 +56,7 @@ for (const stack of ["staging", "production"] as const) {
                 expect(s.networkConfiguration.subnets.every((id: string) => id.includes("-network-private-")), s.name).to.equal(true);
                 expect(s.networkConfiguration.securityGroups, s.name).to.deep.equal([`${prefix}-cluster-tasks-id`]);
                 expect(s.deploymentCircuitBreaker, s.name).to.deep.equal({ enable: true, rollback: true });
+                expect(s.waitForSteadyState, s.name).to.equal(true);
                 expect(s.serviceRegistries.registryArn, s.name).to.match(/^arn:aws:servicediscovery:/);
                 expect(s.loadBalancers?.[0]?.targetGroupArn, s.name).to.match(/targetgroup\//);
             }
