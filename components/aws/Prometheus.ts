@@ -3,7 +3,8 @@ import { renderAlertRules } from "../render/alertRules";
 import { renderBlackboxConfig } from "../render/blackbox";
 import { renderHttpClientConfig } from "../render/httpClientConfig";
 import { API_TARGETS_FILE, prometheusArgs, renderPrometheusConfig } from "../render/prometheus";
-import { exporterTlsVersion, renderWebConfig } from "../render/webConfig";
+import { redisExporterTlsVersion, renderWebConfig } from "../render/webConfig";
+import { goTlsListenerHealthcheck } from "../services/healthchecks";
 import { BASIC_AUTH_USERS, CONFIG_PATHS, POSTGRES_EXPORTER_USER, PROMETHEUS_TSDB_DIR, SECRET_FILES, serviceNamespace } from "../services/catalogue";
 import { AWS_CLI_IMAGE, awsTrustBundlePath } from "./context";
 import { renderDiscoveryScript } from "./discoveryScript";
@@ -120,7 +121,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 awsTrustFile(pgExporter, region),
                 ...tlsFiles(pgExporter, certificates.postgresExporter!, caCertPem),
             ],
-            healthCheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${pgExporter.port}/`],
+            healthCheck: goTlsListenerHealthcheck(pgExporter.port),
             startPeriodSeconds: 30,
         };
 
@@ -137,7 +138,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 REDIS_EXPORTER_TLS_CA_CERT_FILE: awsTrustBundlePath(redisExporterSpec),
                 REDIS_EXPORTER_TLS_SERVER_CERT_FILE: redisExporterSpec.tls.cert,
                 REDIS_EXPORTER_TLS_SERVER_KEY_FILE: redisExporterSpec.tls.key,
-                REDIS_EXPORTER_TLS_SERVER_MIN_VERSION: exporterTlsVersion(minVersion),
+                REDIS_EXPORTER_TLS_SERVER_MIN_VERSION: redisExporterTlsVersion(minVersion),
                 REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${redisExporterSpec.port}`,
             },
             ports: [redisExporterSpec.port],
@@ -147,7 +148,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 awsTrustFile(redisExporterSpec, region),
                 ...tlsFiles(redisExporterSpec, certificates.redisExporter!, caCertPem),
             ],
-            healthCheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${redisExporterSpec.port}/health`],
+            healthCheck: goTlsListenerHealthcheck(redisExporterSpec.port),
             startPeriodSeconds: 20,
         };
 
@@ -164,7 +165,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 { path: CONFIG_PATHS.blackboxExporterWebConfig, kind: "config", content: renderWebConfig({ tls: blackbox.tls, minVersion }) },
                 ...tlsFiles(blackbox, certificates.blackboxExporter!, caCertPem),
             ],
-            healthCheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${blackbox.port}/`],
+            healthCheck: goTlsListenerHealthcheck(blackbox.port),
             startPeriodSeconds: 20,
         };
 

@@ -2,6 +2,7 @@ import type { Policies } from "@pulumi/policy";
 import { awsPolicies } from "./aws";
 import { containerPolicies } from "./containers";
 import { dnsPolicies } from "./dns";
+import { dockerEnginePolicies } from "./dockerEngine";
 import { networkPolicies } from "./network";
 import { secretPolicies } from "./secrets";
 import { stackPolicies } from "./stack";
@@ -10,6 +11,7 @@ import { tlsPolicies } from "./tls";
 /** Every policy of the pack, by domain. The pack (../index.ts), the offline check and the tests all use this list. */
 export const allPolicies: Policies = [
     ...containerPolicies,
+    ...dockerEnginePolicies,
     ...secretPolicies,
     ...tlsPolicies,
     ...networkPolicies,

@@ -5,6 +5,7 @@ import type { Policies } from "@pulumi/policy";
 import * as aws from "../../policy/policies/aws";
 import * as containers from "../../policy/policies/containers";
 import * as dns from "../../policy/policies/dns";
+import * as dockerEngine from "../../policy/policies/dockerEngine";
 import { allPolicies } from "../../policy/policies";
 import * as network from "../../policy/policies/network";
 import * as secrets from "../../policy/policies/secrets";
@@ -18,13 +19,14 @@ import { COMPLIANT_FIXTURES, FIXTURE_COVERAGE } from "./support/policySpec";
 import "./aws.test";
 import "./containers.test";
 import "./dns.test";
+import "./dockerEngine.test";
 import "./network.test";
 import "./secrets.test";
 import "./stack.test";
 import "./tls.test";
 
 const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
-const MODULES = { aws, containers, dns, network, secrets, stack, tls };
+const MODULES = { aws, containers, dns, dockerEngine, network, secrets, stack, tls };
 
 type AnyPolicy = Policies[number];
 

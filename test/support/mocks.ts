@@ -44,7 +44,8 @@ function digest(text: string): string {
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
         case "random:index/randomPassword:RandomPassword":
-            return { result: `${SECRET_MARKER}-${name}-${digest(name).slice(0, 16)}`, bcryptHash: `$2a$10$${SECRET_MARKER}${digest(name).slice(0, 40)}` };
+            // At most 72 bytes, as the generated passwords are: bcrypt (basic-auth hashes) refuses longer ones.
+            return { result: `${SECRET_MARKER}-${name}`.slice(0, 72), bcryptHash: `$2a$10$${SECRET_MARKER}${digest(name).slice(0, 20)}-${name}` };
         case "tls:index/privateKey:PrivateKey":
             return { privateKeyPem: `${KEY_MARKER}\n${name}\n-----END PRIVATE KEY-----\n`, publicKeyPem: `-----BEGIN PUBLIC KEY-----\n${name}\n-----END PUBLIC KEY-----\n` };
         case "tls:index/selfSignedCert:SelfSignedCert":
@@ -136,6 +137,14 @@ function awsComputedState(type: string, name: string, inputs: Record<string, unk
     }
 }
 
+/**
+ * The ID a provider would give: Docker containers get a 64-hex ID as the engine does (values derived from it, such
+ * as a label, must survive the credential heuristics); everything else `<name>-id`.
+ */
+export function mockId(type: string, name: string): string {
+    return type === "docker:index/container:Container" ? digest(`container:${name}`) : `${name}-id`;
+}
+
 /** Records resources and invokes; answers with fake provider state. */
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
@@ -147,7 +156,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
         const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
         this.states.set(`${args.type}::${args.name}`, state);
-        return { id: `${args.name}-id`, state };
+        return { id: mockId(args.type, args.name), state };
     }
 
     /** The state a resource was given; throws when there is none. */

@@ -210,7 +210,7 @@ for (const stack of ["staging", "production"] as const) {
                     // Only the current token is valid; ROTATE is for the change-over of a rotation.
                     authTokenUpdateStrategy: "SET",
                 });
-                expect(group.authToken).to.match(/^GENERATED-SECRET-service-stack-[a-z]+-secrets-redis-/);
+                expect(group.authToken).to.match(/^GENERATED-SECRET-service-stack-[a-z]+-secrets-redis$/);
             });
 
             it("keeps the AUTH token a secret, and stores it in Secrets Manager too", () => {
