@@ -1,18 +1,116 @@
 #!/usr/bin/env bash
-# Installs the Debian tools the tool and integration suites feed our rendered files to, and stops the system
-# services the packages start on their default ports: the tests start their own servers on free loopback ports.
+# Installs the servers and tools the tool and integration suites feed our rendered files to, at the versions the
+# stack deploys: PostgreSQL 18, Redis 8, Prometheus 3.5, Alertmanager 0.28, Caddy 2.11. Bookworm (this machine) is
+# older, so the pinned packages come from Debian sid and trixie, with their library closure, unpacked (dpkg-deb -x)
+# into one prefix instead of installed: nothing else on the machine changes and no service starts. The C servers'
+# ELF interpreter and RPATH are pointed at the prefix's own glibc and libraries (patchelf), so they run on this host
+# as any binary does — as any user, exec'ing each other (initdb runs postgres) — while Go binaries run as they are.
+# `bin/` in the prefix holds the tools by name; the suites look there first (test/support/tools.ts).
+# Idempotent: a prefix that already holds the pinned versions is left alone. Run as root.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-PACKAGES=(prometheus prometheus-alertmanager postgresql postgresql-client redis-server redis-tools caddy openssl)
+
+PREFIX="${SERVICE_STACK_SERVERS_PREFIX:-/opt/service-stack-servers}"
+STATE="${SERVICE_STACK_SERVERS_APT:-/var/cache/service-stack-servers/apt}"
+MIRROR="${SERVICE_STACK_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# The versions the stack deploys (components/settings/defaults.ts): the closest Debian serves in the same line.
+SERVER_PACKAGES=(
+    "postgresql-18=18.6-3"              # postgres:18.1
+    "postgresql-client-18=18.6-3"
+    "redis-server=5:8.0.6-3"            # redis:8.2.2
+    "redis-tools=5:8.0.6-3"
+    "prometheus=3.5.3+ds1-6"            # prom/prometheus:v3.5.0
+    "promtool=3.5.3+ds1-6"
+    "prometheus-alertmanager=0.28.1+ds-1"  # prom/alertmanager:v0.28.1 (trixie)
+    "caddy=2.11.4-1"                    # caddy:2.10.2
+)
+# Tools the suites call by name, and where they are in the prefix.
+TOOLS=(
+    prometheus:usr/bin/prometheus promtool:usr/bin/promtool
+    prometheus-alertmanager:usr/bin/prometheus-alertmanager amtool:usr/bin/amtool
+    caddy:usr/bin/caddy redis-server:usr/bin/redis-server redis-cli:usr/bin/redis-cli
+    psql:usr/lib/postgresql/18/bin/psql initdb:usr/lib/postgresql/18/bin/initdb
+)
+# python3 with jmespath: the AWS discovery sidecar's `--query` is checked by running it (test/components/aws).
+HOST_PACKAGES=(openssl patchelf file ca-certificates python3 python3-jmespath)
+
+die() { printf 'install-tools: %s\n' "$*" >&2; exit 1; }
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
-for service in prometheus prometheus-alertmanager prometheus-node-exporter postgresql redis-server caddy; do
-    $SUDO service "$service" stop >/dev/null 2>&1 || true
+
+missing_host=()
+for pkg in "${HOST_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing_host+=("$pkg")
 done
-for tool in promtool amtool prometheus prometheus-alertmanager caddy redis-server redis-cli psql openssl; do
-    command -v "$tool" >/dev/null || { echo "install-tools: $tool is missing after install" >&2; exit 1; }
+if [ "${#missing_host[@]}" -gt 0 ]; then
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing_host[@]}" >/dev/null
+fi
+
+stamp="$PREFIX/.service-stack-servers"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${SERVER_PACKAGES[*]}" ]; then
+    echo "install-tools: $PREFIX already holds ${SERVER_PACKAGES[*]}"
+else
+    # A private apt configuration: sid's and trixie's indexes never reach the machine's own apt state, and an empty
+    # dpkg status makes apt download the whole library closure (nothing of this machine's is reused).
+    $SUDO mkdir -p "$STATE/lists/partial" "$STATE/archives/partial" "$STATE/etc"
+    printf 'deb [signed-by=%s] %s sid main\ndeb [signed-by=%s] %s trixie main\n' "$KEYRING" "$MIRROR" "$KEYRING" "$MIRROR" | $SUDO tee "$STATE/etc/sources.list" >/dev/null
+    $SUDO touch "$STATE/etc/status"
+    apt_opts=(
+        -o "Dir::Etc::sourcelist=$STATE/etc/sources.list" -o "Dir::Etc::sourceparts=-"
+        -o "Dir::State::lists=$STATE/lists" -o "Dir::State::status=$STATE/etc/status"
+        -o "Dir::Cache=$STATE" -o "Dir::Cache::archives=$STATE/archives"
+        -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
+        -o "Acquire::Check-Valid-Until=false" -o "APT::Sandbox::User=root" -o "APT::Default-Release=sid"
+        -o "Debug::NoLocking=1"
+    )
+    $SUDO apt-get "${apt_opts[@]}" update -qq || die "could not read sid's and trixie's package indexes from $MIRROR"
+    for spec in "${SERVER_PACKAGES[@]}"; do
+        name="${spec%%=*}" version="${spec#*=}"
+        served="$(apt-cache "${apt_opts[@]}" madison "$name" | awk -F'|' '{gsub(/ /, "", $2); print $2}' | sort -u | paste -sd' ' -)"
+        case " $served " in
+            *" $version "*) ;;
+            *) die "$name $version is not served by $MIRROR (sid, trixie) any more; served: ${served:-nothing}. Update SERVER_PACKAGES in .ci/install-tools.sh (and the README's versions)." ;;
+        esac
+    done
+    $SUDO apt-get "${apt_opts[@]}" install --download-only -y -qq --no-install-recommends "${SERVER_PACKAGES[@]}" >/dev/null \
+        || die "apt could not resolve ${SERVER_PACKAGES[*]} with their dependencies"
+    $SUDO rm -rf "$PREFIX.new"
+    $SUDO mkdir -p "$PREFIX.new/bin"
+    for deb in "$STATE"/archives/*.deb; do $SUDO dpkg-deb -x "$deb" "$PREFIX.new"; done
+    lib="$PREFIX/usr/lib/x86_64-linux-gnu"
+    [ -e "$PREFIX.new/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" ] || die "the unpacked closure has no dynamic loader"
+    # Dynamically linked C programs use the prefix's loader and libraries (DT_RPATH, so libraries they load find
+    # theirs too); Go programs need nothing newer than this machine's glibc and keep theirs.
+    for f in "$PREFIX.new"/usr/bin/redis-* "$PREFIX.new"/usr/lib/postgresql/18/bin/*; do
+        [ -f "$f" ] && file -L "$f" | grep -q 'ELF.*interpreter' || continue
+        $SUDO patchelf --set-interpreter "$lib/ld-linux-x86-64.so.2" --force-rpath --set-rpath "$lib" "$f"
+    done
+    for tool in "${TOOLS[@]}"; do $SUDO ln -sf "$PREFIX/${tool#*:}" "$PREFIX.new/bin/${tool%%:*}"; done
+    printf '%s' "${SERVER_PACKAGES[*]}" | $SUDO tee "$PREFIX.new/.service-stack-servers" >/dev/null
+    $SUDO rm -rf "$PREFIX"
+    $SUDO mv "$PREFIX.new" "$PREFIX"
+    $SUDO rm -f "$STATE"/archives/*.deb
+fi
+
+# Debian's Alertmanager reads its notification templates from the path its package installs them at, compiled in.
+if [ ! -e /usr/share/prometheus/alertmanager ] || [ -L /usr/share/prometheus/alertmanager ]; then
+    $SUDO mkdir -p /usr/share/prometheus
+    $SUDO ln -sfn "$PREFIX/usr/share/prometheus/alertmanager" /usr/share/prometheus/alertmanager
+else
+    echo "install-tools: warning: /usr/share/prometheus/alertmanager belongs to another Alertmanager; its templates are used" >&2
+fi
+
+# The suites run each server as its own system user, as the Debian packages would have created them.
+for user in postgres redis caddy; do
+    id "$user" >/dev/null 2>&1 || $SUDO useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$user"
 done
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null
-echo "install-tools: $(promtool --version 2>&1 | head -1); $(amtool --version 2>&1 | head -1); caddy $(caddy version); $(redis-server --version | cut -d' ' -f1-3)"
+
+for tool in "${TOOLS[@]}"; do
+    [ -x "$PREFIX/bin/${tool%%:*}" ] || die "${tool%%:*} is missing from $PREFIX/bin after install"
+done
+command -v openssl >/dev/null || die "openssl is missing after install"
+B="$PREFIX/bin"
+echo "install-tools: $("$B/promtool" --version 2>&1 | head -1); $("$B/amtool" --version 2>&1 | head -1); caddy $("$B/caddy" version); $("$B/redis-server" --version | cut -d' ' -f1-3); $("$PREFIX/usr/lib/postgresql/18/bin/postgres" --version)"

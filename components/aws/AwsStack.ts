@@ -21,6 +21,7 @@ import { Network } from "./Network";
 import { Postgres } from "./Postgres";
 import { Prometheus } from "./Prometheus";
 import { Redis } from "./Redis";
+import { Registries } from "./Registries";
 import type { AwsServiceArgs } from "./services";
 import { Waf } from "./Waf";
 
@@ -90,6 +91,7 @@ export class AwsStack extends pulumi.ComponentResource {
             organization: settings.namePrefix,
         }, { parent: this });
         const credentials = new Credentials(`${name}-credentials`, { base, generated, configSecrets: args.secrets }, inAws);
+        const registries = new Registries(`${name}-registries`, { base, secrets: args.secrets }, inAws);
 
         const zone = aws.route53.getZoneOutput({ name: dns.zone, privateZone: false }, { parent: this, provider });
         const lb = new LoadBalancer(`${name}-lb`, {
@@ -111,7 +113,8 @@ export class AwsStack extends pulumi.ComponentResource {
                 namespaceId: cluster.namespace.id,
                 subnetIds: privateSubnetIds,
                 securityGroupIds: [cluster.tasksSecurityGroup.id],
-                configBucket: { name: configBucket.bucket.bucket, arn: configBucket.bucket.arn },
+                configBucket: { name: configBucket.bucket.bucket, arn: configBucket.bucket.arn, versioning: configBucket.versioning },
+                images: registries,
             },
             caCertPem: ca.caCertPem,
             certificates: ca.certificates,
@@ -124,12 +127,13 @@ export class AwsStack extends pulumi.ComponentResource {
             loadBalancerArnSuffix: lb.alb.arnSuffix,
             efs: { fileSystemId: cluster.fileSystem.id, fileSystemArn: cluster.fileSystem.arn, accessPoints: cluster.accessPoints },
         };
-        const serviceOpts = { ...inAws, dependsOn: [lb, cluster] };
+        // Services start pulling as soon as they exist: the cache rules come first.
+        const serviceOpts = { ...inAws, dependsOn: [lb, cluster, registries] };
         const jaeger = new Jaeger(`${name}-jaeger`, serviceArgs, serviceOpts);
-        new Api(`${name}-api`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, postgres, redis, jaeger] });
+        new Api(`${name}-api`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, registries, postgres, redis, jaeger] });
         const alertmanager = new Alertmanager(`${name}-alertmanager`, serviceArgs, serviceOpts);
-        const prometheus = new Prometheus(`${name}-prometheus`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, alertmanager, postgres, redis] });
-        new Grafana(`${name}-grafana`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, prometheus] });
+        const prometheus = new Prometheus(`${name}-prometheus`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, registries, alertmanager, postgres, redis] });
+        new Grafana(`${name}-grafana`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, registries, prometheus] });
 
         new Dns(`${name}-dns`, {
             dns,

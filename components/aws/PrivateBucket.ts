@@ -28,6 +28,8 @@ export interface PrivateBucketArgs {
 export class PrivateBucket extends pulumi.ComponentResource {
     public readonly bucket: aws.s3.Bucket;
     public readonly policy: aws.s3.BucketPolicy;
+    /** The versioning configuration, when versioned: writers that need object versions wait for it. */
+    public readonly versioning?: aws.s3.BucketVersioning;
 
     constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:aws:PrivateBucket", name, {}, opts);
@@ -48,7 +50,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
                 : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
         }, { parent: this });
         if (args.versioned ?? true) {
-            new aws.s3.BucketVersioning(name, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+            this.versioning = new aws.s3.BucketVersioning(name, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
         }
         if (args.accessLogs) {
             new aws.s3.BucketLogging(name, { bucket, targetBucket: args.accessLogs.targetBucket, targetPrefix: args.accessLogs.targetPrefix }, { parent: this });
@@ -60,6 +62,6 @@ export class PrivateBucket extends pulumi.ComponentResource {
             bucket,
             policy: this.bucket.arn.apply((arn) => pulumi.output(args.extraStatements?.(arn) ?? []).apply((extra) => policyDocument([denyInsecureTransport(arn), ...extra]))),
         }, { parent: this, dependsOn: [publicAccess] });
-        this.registerOutputs({ bucket: this.bucket, policy: this.policy });
+        this.registerOutputs({ bucket: this.bucket, policy: this.policy, versioning: this.versioning });
     }
 }

@@ -5,7 +5,7 @@ import { renderHttpClientConfig } from "../render/httpClientConfig";
 import { renderWebConfig } from "../render/webConfig";
 import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES } from "../services/catalogue";
 import { SECRET_KEYS } from "../settings/types";
-import { ContainerFile, hardenedContainerArgs, tlsFiles } from "./containerBaseline";
+import { ContainerFile, workloadContainer, tlsFiles } from "./containerBaseline";
 import { DockerServiceArgs, hostName, pulledImage, stateVolume } from "./context";
 
 /** Alertmanager behind TLS and basic auth; receiver credentials from secret stack config arrive as files. */
@@ -36,8 +36,9 @@ export class Alertmanager extends pulumi.ComponentResource {
 
         this.volume = stateVolume(`${name}-data`, hostName(settings, spec.alias, "data"), settings, this);
         const image = pulledImage(name, settings.images.alertmanager, this);
-        this.container = new docker.Container(name, hardenedContainerArgs({
+        this.container = workloadContainer(name, {
             name: hostName(settings, spec.alias),
+            stack: settings.stack,
             image: image.imageId,
             user: spec.user,
             limits: settings.resources.alertmanager,
@@ -63,7 +64,7 @@ export class Alertmanager extends pulumi.ComponentResource {
             volumes: [{ volume: this.volume, path: "/alertmanager" }],
             healthcheck: ["CMD", "amtool", `--alertmanager.url=https://${spec.alias}:${spec.port}`, `--http.config.file=${CONFIG_PATHS.alertmanagerHealthcheckConfig}`, "config", "show"],
             startPeriod: "30s",
-        }), { parent: this });
+        }, { parent: this });
 
         this.registerOutputs({ container: this.container, volume: this.volume });
     }

@@ -2,9 +2,9 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { renderApiStandInConfig } from "../render/apiStandIn";
 import { API_STAND_IN_CONFIG } from "../settings/buildSettings";
-import { SECRET_FILES } from "../services/catalogue";
+import { imageFileCapabilities, SECRET_FILES } from "../services/catalogue";
 import { apiEnvironment } from "../services/consumers";
-import { ContainerFile, hardenedContainerArgs, tlsFiles } from "./containerBaseline";
+import { ContainerFile, workloadContainer, tlsFiles } from "./containerBaseline";
 import { DockerServiceArgs, hostName, pulledImage } from "./context";
 
 /**
@@ -32,8 +32,9 @@ export class Api extends pulumi.ComponentResource {
         }
 
         const image = pulledImage(name, settings.images.api, this);
-        this.container = new docker.Container(name, hardenedContainerArgs({
+        this.container = workloadContainer(name, {
             name: hostName(settings, spec.alias),
+            stack: settings.stack,
             image: image.imageId,
             user: spec.user,
             limits: settings.resources.api,
@@ -44,9 +45,10 @@ export class Api extends pulumi.ComponentResource {
             command: settings.api.args.length > 0 ? settings.api.args : undefined,
             env,
             files,
+            capabilities: imageFileCapabilities(settings.images.api),
             healthcheck: settings.api.healthcheck,
             startPeriod: "30s",
-        }), { parent: this });
+        }, { parent: this });
 
         this.registerOutputs({ container: this.container });
     }

@@ -1,9 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { renderCaddyBasicAuthSnippet, renderCaddyfile } from "../render/caddy";
-import { BASIC_AUTH_USERS, CONFIG_PATHS, EDGE_CONTAINER_PORTS, SECRET_FILES } from "../services/catalogue";
+import { BASIC_AUTH_USERS, CONFIG_PATHS, EDGE_CONTAINER_PORTS, imageFileCapabilities, SECRET_FILES } from "../services/catalogue";
 import { PUBLIC_ENDPOINTS } from "../settings/types";
-import { hardenedContainerArgs, tlsFiles } from "./containerBaseline";
+import { workloadContainer, tlsFiles } from "./containerBaseline";
 import { DockerServiceArgs, hostName, pulledImage, stateVolume } from "./context";
 
 /**
@@ -24,8 +24,9 @@ export class Edge extends pulumi.ComponentResource {
         // ACME account and certificates live here; losing them in production means re-issuing under rate limits.
         this.volume = stateVolume(`${name}-data`, hostName(settings, spec.alias, "data"), settings, this);
         const image = pulledImage(name, settings.images.edge, this);
-        this.container = new docker.Container(name, hardenedContainerArgs({
+        this.container = workloadContainer(name, {
             name: hostName(settings, spec.alias),
+            stack: settings.stack,
             image: image.imageId,
             user: spec.user,
             limits: settings.resources.edge,
@@ -40,6 +41,7 @@ export class Edge extends pulumi.ComponentResource {
             ],
             volumes: [{ volume: this.volume, path: "/data" }],
             tmpfs: { "/config": "rw,noexec,nosuid,size=8m" },
+            capabilities: imageFileCapabilities(settings.images.edge),
             ports: [
                 { internal: EDGE_CONTAINER_PORTS.http, external: settings.edge.httpPort, ip: settings.edge.bindAddress },
                 { internal: EDGE_CONTAINER_PORTS.https, external: settings.edge.httpsPort, ip: settings.edge.bindAddress },
@@ -47,7 +49,7 @@ export class Edge extends pulumi.ComponentResource {
             // Caddy's admin API answers on loopback inside the container only.
             healthcheck: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:2019/config/"],
             startPeriod: "30s",
-        }), { parent: this });
+        }, { parent: this });
 
         this.registerOutputs({ container: this.container, volume: this.volume });
     }

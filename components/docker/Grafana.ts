@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { grafanaEnvironment, renderDashboards, renderGrafanaDashboardProviders, renderGrafanaDatasources } from "../render/grafana";
 import { CONFIG_PATHS, SECRET_FILES } from "../services/catalogue";
-import { hardenedContainerArgs, tlsFiles } from "./containerBaseline";
+import { workloadContainer, tlsFiles } from "./containerBaseline";
 import { DockerServiceArgs, hostName, pulledImage, stateVolume } from "./context";
 
 /**
@@ -25,8 +25,9 @@ export class Grafana extends pulumi.ComponentResource {
 
         this.volume = stateVolume(`${name}-data`, hostName(settings, spec.alias, "data"), settings, this);
         const image = pulledImage(name, settings.images.grafana, this);
-        this.container = new docker.Container(name, hardenedContainerArgs({
+        this.container = workloadContainer(name, {
             name: hostName(settings, spec.alias),
+            stack: settings.stack,
             image: image.imageId,
             user: spec.user,
             limits: settings.resources.grafana,
@@ -44,7 +45,7 @@ export class Grafana extends pulumi.ComponentResource {
             volumes: [{ volume: this.volume, path: "/var/lib/grafana" }],
             healthcheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${spec.port}/api/health`],
             startPeriod: "60s",
-        }), { parent: this });
+        }, { parent: this });
 
         this.registerOutputs({ container: this.container, volume: this.volume });
     }

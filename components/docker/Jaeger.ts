@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { renderJaegerConfig } from "../render/jaeger";
 import { CONFIG_PATHS, JAEGER_PORTS } from "../services/catalogue";
-import { hardenedContainerArgs, tlsFiles } from "./containerBaseline";
+import { workloadContainer, tlsFiles } from "./containerBaseline";
 import { DockerServiceArgs, hostName, pulledImage } from "./context";
 
 /** Jaeger v2: OTLP gRPC/HTTP in over TLS, an in-memory trace store, the query UI over TLS. */
@@ -15,8 +15,9 @@ export class Jaeger extends pulumi.ComponentResource {
         const spec = specs.jaeger;
 
         const image = pulledImage(name, settings.images.jaeger, this);
-        this.container = new docker.Container(name, hardenedContainerArgs({
+        this.container = workloadContainer(name, {
             name: hostName(settings, spec.alias),
+            stack: settings.stack,
             image: image.imageId,
             user: spec.user,
             limits: settings.resources.jaeger,
@@ -29,7 +30,7 @@ export class Jaeger extends pulumi.ComponentResource {
             // The health extension listens on loopback inside the container only.
             healthcheck: ["CMD", "wget", "-q", "--spider", `http://127.0.0.1:${JAEGER_PORTS.health}/status`],
             startPeriod: "30s",
-        }), { parent: this });
+        }, { parent: this });
 
         this.registerOutputs({ container: this.container });
     }

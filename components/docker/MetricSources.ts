@@ -2,8 +2,9 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { renderBlackboxConfig } from "../render/blackbox";
 import { renderWebConfig } from "../render/webConfig";
+import { goTlsListenerHealthcheck } from "../services/healthchecks";
 import { CONFIG_PATHS } from "../services/catalogue";
-import { hardenedContainerArgs, tlsFiles } from "./containerBaseline";
+import { workloadContainer, tlsFiles } from "./containerBaseline";
 import { DockerServiceArgs, hostName, pulledImage } from "./context";
 
 /**
@@ -23,8 +24,9 @@ export class MetricSources extends pulumi.ComponentResource {
         const blackbox = specs.blackboxExporter;
         const webConfig = (tls: typeof node.tls) => renderWebConfig({ tls, minVersion: settings.tls.minVersion });
 
-        this.nodeExporter = new docker.Container(`${name}-node`, hardenedContainerArgs({
+        this.nodeExporter = workloadContainer(`${name}-node`, {
             name: hostName(settings, node.alias),
+            stack: settings.stack,
             image: pulledImage(`${name}-node`, settings.images.nodeExporter, this).imageId,
             user: node.user,
             limits: settings.resources.nodeExporter,
@@ -44,19 +46,22 @@ export class MetricSources extends pulumi.ComponentResource {
                 { path: CONFIG_PATHS.nodeExporterWebConfig, content: webConfig(node.tls), secret: false },
                 ...tlsFiles(node.tls, args.certificates.nodeExporter, args.caCertPem),
             ],
-            healthcheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${node.port}/`],
+            healthcheck: goTlsListenerHealthcheck(node.port),
             startPeriod: "20s",
-        }), { parent: this });
+        }, { parent: this });
 
+        // Only the metric kinds the alerts and dashboards read: `--disable_metrics` would replace cAdvisor's own
+        // default list and switch on the process, NUMA and TCP collectors it keeps off.
         // cAdvisor has no TLS server of its own: it is scraped over HTTP on the data network, which has no route
         // out and no published port (an exemption recorded in the policy config).
-        this.cadvisor = new docker.Container(`${name}-cadvisor`, hardenedContainerArgs({
+        this.cadvisor = workloadContainer(`${name}-cadvisor`, {
             name: hostName(settings, cadvisor.alias),
+            stack: settings.stack,
             image: pulledImage(`${name}-cadvisor`, settings.images.cadvisor, this).imageId,
             user: cadvisor.user,
             limits: settings.resources.cadvisor,
             networks: [{ network: networks.data, aliases: [cadvisor.alias] }],
-            command: ["--docker_only=true", "--housekeeping_interval=15s", "--store_container_labels=false", "--disable_metrics=percpu,sched,tcp,udp,disk,diskIO,hugetlb,referenced_memory,resctrl"],
+            command: ["--docker_only=true", "--housekeeping_interval=15s", "--store_container_labels=false", "--enable_metrics=cpu,memory,network"],
             hostMounts: [
                 { hostPath: "/", path: "/rootfs" },
                 { hostPath: "/sys", path: "/sys" },
@@ -66,10 +71,11 @@ export class MetricSources extends pulumi.ComponentResource {
             files: [],
             healthcheck: ["CMD", "wget", "-q", "--spider", `http://127.0.0.1:${cadvisor.port}/healthz`],
             startPeriod: "30s",
-        }), { parent: this });
+        }, { parent: this });
 
-        this.blackboxExporter = new docker.Container(`${name}-blackbox`, hardenedContainerArgs({
+        this.blackboxExporter = workloadContainer(`${name}-blackbox`, {
             name: hostName(settings, blackbox.alias),
+            stack: settings.stack,
             image: pulledImage(`${name}-blackbox`, settings.images.blackboxExporter, this).imageId,
             user: blackbox.user,
             limits: settings.resources.blackboxExporter,
@@ -81,9 +87,9 @@ export class MetricSources extends pulumi.ComponentResource {
                 { path: CONFIG_PATHS.blackboxExporterWebConfig, content: webConfig(blackbox.tls), secret: false },
                 ...tlsFiles(blackbox.tls, args.certificates.blackboxExporter, args.caCertPem),
             ],
-            healthcheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${blackbox.port}/`],
+            healthcheck: goTlsListenerHealthcheck(blackbox.port),
             startPeriod: "20s",
-        }), { parent: this });
+        }, { parent: this });
 
         this.registerOutputs({ nodeExporter: this.nodeExporter, cadvisor: this.cadvisor, blackboxExporter: this.blackboxExporter });
     }

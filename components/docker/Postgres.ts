@@ -2,8 +2,9 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { renderPgHbaConf, renderPostgresInitScript, renderPostgresqlConf } from "../render/postgres";
 import { renderWebConfig } from "../render/webConfig";
+import { goTlsListenerHealthcheck } from "../services/healthchecks";
 import { CONFIG_PATHS, POSTGRES_EXPORTER_USER, SECRET_FILES } from "../services/catalogue";
-import { hardenedContainerArgs, tlsFiles } from "./containerBaseline";
+import { workloadContainer, tlsFiles } from "./containerBaseline";
 import { DockerServiceArgs, hostName, pulledImage, stateVolume } from "./context";
 
 /** PostgreSQL with TLS-only, SCRAM-only access, its data on a named volume, and postgres_exporter beside it. */
@@ -22,8 +23,9 @@ export class Postgres extends pulumi.ComponentResource {
         // PostgreSQL 18 images keep PGDATA under /var/lib/postgresql/18/docker; the volume is mounted at the parent.
         this.volume = stateVolume(`${name}-data`, hostName(settings, spec.alias, "data"), settings, this);
         const image = pulledImage(name, settings.images.postgres, this);
-        this.container = new docker.Container(name, hardenedContainerArgs({
+        this.container = workloadContainer(name, {
             name: hostName(settings, spec.alias),
+            stack: settings.stack,
             image: image.imageId,
             user: spec.user,
             limits: settings.resources.postgres,
@@ -48,12 +50,15 @@ export class Postgres extends pulumi.ComponentResource {
             tmpfs: { "/var/run/postgresql": "rw,noexec,nosuid,size=16m,mode=1777" },
             healthcheck: ["CMD", "pg_isready", "-h", "/var/run/postgresql", "-U", "postgres", "-d", db],
             startPeriod: "60s",
-        }), { parent: this });
+            // A fast shutdown (SIGINT, as the official image's STOPSIGNAL), with time for its checkpoint.
+            stopSignal: "SIGINT",
+            stopGraceSeconds: 120,
+        }, { parent: this });
 
         const exporterImage = pulledImage(`${name}-exporter`, settings.images.postgresExporter, this);
-        const exporterUrl = `https://127.0.0.1:${exporterSpec.port}/`;
-        this.exporter = new docker.Container(`${name}-exporter`, hardenedContainerArgs({
+        this.exporter = workloadContainer(`${name}-exporter`, {
             name: hostName(settings, exporterSpec.alias),
+            stack: settings.stack,
             image: exporterImage.imageId,
             user: exporterSpec.user,
             limits: settings.resources.postgresExporter,
@@ -69,9 +74,9 @@ export class Postgres extends pulumi.ComponentResource {
                 { path: SECRET_FILES.postgresExporterPassword, content: generated.postgresExporterPassword.result, secret: true },
                 ...tlsFiles(exporterSpec.tls, args.certificates.postgresExporter, args.caCertPem),
             ],
-            healthcheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", exporterUrl],
+            healthcheck: goTlsListenerHealthcheck(exporterSpec.port),
             startPeriod: "30s",
-        }), { parent: this, dependsOn: [this.container] });
+        }, { parent: this, dependsOn: [this.container] });
 
         this.registerOutputs({ container: this.container, exporter: this.exporter, volume: this.volume });
     }

@@ -5,7 +5,7 @@ import { renderHttpClientConfig } from "../render/httpClientConfig";
 import { prometheusArgs, renderPrometheusConfig } from "../render/prometheus";
 import { renderWebConfig } from "../render/webConfig";
 import { BASIC_AUTH_USERS, CONFIG_PATHS, PROMETHEUS_TSDB_DIR, SECRET_FILES } from "../services/catalogue";
-import { hardenedContainerArgs, tlsFiles } from "./containerBaseline";
+import { workloadContainer, tlsFiles } from "./containerBaseline";
 import { DockerServiceArgs, hostName, pulledImage, stateVolume } from "./context";
 
 /** Prometheus behind TLS and basic auth, scraping every workload over TLS, its TSDB on a named volume. */
@@ -28,8 +28,9 @@ export class Prometheus extends pulumi.ComponentResource {
 
         this.volume = stateVolume(`${name}-data`, hostName(settings, spec.alias, "data"), settings, this);
         const image = pulledImage(name, settings.images.prometheus, this);
-        this.container = new docker.Container(name, hardenedContainerArgs({
+        this.container = workloadContainer(name, {
             name: hostName(settings, spec.alias),
+            stack: settings.stack,
             image: image.imageId,
             user: spec.user,
             limits: settings.resources.prometheus,
@@ -60,7 +61,7 @@ export class Prometheus extends pulumi.ComponentResource {
             volumes: [{ volume: this.volume, path: PROMETHEUS_TSDB_DIR }],
             healthcheck: ["CMD", "promtool", "check", "healthy", `--url=https://${spec.alias}:${spec.port}`, `--http.config.file=${CONFIG_PATHS.prometheusHealthcheckConfig}`],
             startPeriod: "60s",
-        }), { parent: this });
+        }, { parent: this });
 
         this.registerOutputs({ container: this.container, volume: this.volume });
     }

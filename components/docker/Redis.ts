@@ -1,8 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { renderRedisAuthConf, renderRedisConf } from "../render/redis";
+import { redisExporterTlsVersion } from "../render/webConfig";
+import { goTlsListenerHealthcheck } from "../services/healthchecks";
 import { CONFIG_PATHS, SECRET_FILES } from "../services/catalogue";
-import { hardenedContainerArgs, tlsFiles } from "./containerBaseline";
+import { workloadContainer, tlsFiles } from "./containerBaseline";
 import { DockerServiceArgs, hostName, pulledImage, stateVolume } from "./context";
 
 /** Redis speaking TLS only, password in a separate secret include, data on a named volume; redis_exporter beside it. */
@@ -20,8 +22,9 @@ export class Redis extends pulumi.ComponentResource {
 
         this.volume = stateVolume(`${name}-data`, hostName(settings, spec.alias, "data"), settings, this);
         const image = pulledImage(name, settings.images.redis, this);
-        this.container = new docker.Container(name, hardenedContainerArgs({
+        this.container = workloadContainer(name, {
             name: hostName(settings, spec.alias),
+            stack: settings.stack,
             image: image.imageId,
             user: spec.user,
             limits: settings.resources.redis,
@@ -37,11 +40,14 @@ export class Redis extends pulumi.ComponentResource {
             // The password travels in REDISCLI_AUTH, read from its file, so it never shows in the process list.
             healthcheck: ["CMD-SHELL", `REDISCLI_AUTH="$(cat ${SECRET_FILES.redisPassword})" redis-cli --tls --cacert ${spec.tls.ca} -h ${spec.alias} -p ${spec.port} ping | grep -q PONG`],
             startPeriod: "20s",
-        }), { parent: this });
+            // SIGTERM makes Redis write its append-only file and a final snapshot before exiting.
+            stopGraceSeconds: 60,
+        }, { parent: this });
 
         const exporterImage = pulledImage(`${name}-exporter`, settings.images.redisExporter, this);
-        this.exporter = new docker.Container(`${name}-exporter`, hardenedContainerArgs({
+        this.exporter = workloadContainer(`${name}-exporter`, {
             name: hostName(settings, exporterSpec.alias),
+            stack: settings.stack,
             image: exporterImage.imageId,
             user: exporterSpec.user,
             limits: settings.resources.redisExporter,
@@ -52,7 +58,7 @@ export class Redis extends pulumi.ComponentResource {
                 REDIS_EXPORTER_TLS_CA_CERT_FILE: exporterSpec.tls.ca,
                 REDIS_EXPORTER_TLS_SERVER_CERT_FILE: exporterSpec.tls.cert,
                 REDIS_EXPORTER_TLS_SERVER_KEY_FILE: exporterSpec.tls.key,
-                REDIS_EXPORTER_TLS_SERVER_MIN_VERSION: settings.tls.minVersion === "1.3" ? "TLS13" : "TLS12",
+                REDIS_EXPORTER_TLS_SERVER_MIN_VERSION: redisExporterTlsVersion(settings.tls.minVersion),
                 REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${exporterSpec.port}`,
             },
             files: [
@@ -60,9 +66,9 @@ export class Redis extends pulumi.ComponentResource {
                 { path: SECRET_FILES.redisExporterPasswordMap, content: generated.redisPassword.result.apply((p) => JSON.stringify({ [redisUrl]: p })), secret: true },
                 ...tlsFiles(exporterSpec.tls, args.certificates.redisExporter, args.caCertPem),
             ],
-            healthcheck: ["CMD", "wget", "-q", "--spider", "--no-check-certificate", `https://127.0.0.1:${exporterSpec.port}/health`],
+            healthcheck: goTlsListenerHealthcheck(exporterSpec.port),
             startPeriod: "20s",
-        }), { parent: this, dependsOn: [this.container] });
+        }, { parent: this, dependsOn: [this.container] });
 
         this.registerOutputs({ container: this.container, exporter: this.exporter, volume: this.volume });
     }

@@ -1,15 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceLimits } from "../settings/types";
+import { ContainerFile, deliverFiles, DeliveredFiles, FILES_REVISION_LABEL } from "./fileDelivery";
 
-/** A file placed in a container before it starts. */
-export interface ContainerFile {
-    /** Absolute path inside the container. */
-    readonly path: string;
-    readonly content: pulumi.Input<string>;
-    /** Secret files are wrapped in `pulumi.secret`, owned by the process user and mode 0400. */
-    readonly secret: boolean;
-}
+export type { ContainerFile } from "./fileDelivery";
 
 export interface NetworkAttachment {
     readonly network: docker.Network;
@@ -20,6 +14,8 @@ export interface NetworkAttachment {
 export interface WorkloadContainerSpec {
     /** Container name on the host, e.g. `service-stack-dev-postgres`. */
     readonly name: string;
+    /** The stack's name, labelled on everything the container needs. */
+    readonly stack: string;
     readonly image: pulumi.Input<string>;
     /** Numeric `uid:gid` the process runs as. */
     readonly user: string;
@@ -41,23 +37,34 @@ export interface WorkloadContainerSpec {
     /** Capabilities added back after dropping all of them. */
     readonly capabilities?: readonly string[];
     readonly ports?: readonly { readonly internal: number; readonly external: number; readonly ip: string }[];
+    /**
+     * Seconds a stop (a replacement by `pulumi up`, `docker stop`, a daemon restart) waits for a clean exit before
+     * SIGKILL; the default, 30, covers every service but the data tier, which gets longer.
+     */
+    readonly stopGraceSeconds?: number;
+    /** The signal that stops the process cleanly, when it is not the image's own. */
+    readonly stopSignal?: string;
     /** False only where an image cannot run on a read-only root filesystem. */
     readonly readOnlyRootFilesystem?: boolean;
 }
 
+/** Seconds a container gets to stop cleanly unless its spec says otherwise. */
+export const DEFAULT_STOP_GRACE_SECONDS = 30;
+
 /** The log rotation every container gets: json-file, 10 MB × 3. */
 export const LOG_OPTIONS = { "max-size": "10m", "max-file": "3" } as const;
 
-const SECRET_MODE = "0400";
-const CONFIG_MODE = "0444";
+/** The label every container and volume of a stack carries. */
+export function stackLabels(stack: string): { label: string; value: string }[] {
+    return [{ label: "com.service-stack.stack", value: stack }];
+}
 
 /**
  * Docker container arguments with the security and operations baseline applied: pinned image, all capabilities
  * dropped, no privilege escalation, read-only root, non-root user, memory limit, CPU shares, healthcheck,
- * bounded restart policy, log rotation; secret files wrapped as Pulumi secrets and readable only by the process user.
+ * bounded restart policy, log rotation. Its files arrive on read-only volumes (see fileDelivery.ts).
  */
-export function hardenedContainerArgs(spec: WorkloadContainerSpec): docker.ContainerArgs {
-    const [uid, gid] = spec.user.split(":");
+export function hardenedContainerArgs(spec: WorkloadContainerSpec, files?: DeliveredFiles): docker.ContainerArgs {
     return {
         name: spec.name,
         image: spec.image,
@@ -69,6 +76,11 @@ export function hardenedContainerArgs(spec: WorkloadContainerSpec): docker.Conta
         cpuShares: Math.round(spec.limits.cpus * 1024),
         restart: "unless-stopped",
         mustRun: true,
+        // Without a grace period the provider's delete force-removes the container: SIGKILL, so a replaced Redis
+        // loses its last second of writes and PostgreSQL needs crash recovery.
+        destroyGraceSeconds: spec.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS,
+        stopTimeout: spec.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS,
+        stopSignal: spec.stopSignal,
         privileged: false,
         readOnly: spec.readOnlyRootFilesystem ?? true,
         capabilities: { drops: ["ALL"], adds: spec.capabilities ? [...spec.capabilities] : [] },
@@ -87,17 +99,24 @@ export function hardenedContainerArgs(spec: WorkloadContainerSpec): docker.Conta
             ...(spec.volumes ?? []).map((v) => ({ volumeName: v.volume.name, containerPath: v.path })),
             ...(spec.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: true })),
         ],
+        mounts: files?.mounts,
         tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m", ...(spec.tmpfs ?? {}) },
         ports: spec.ports?.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: "tcp" })),
-        uploads: spec.files.map((f) => ({
-            file: f.path,
-            content: f.secret ? pulumi.secret(f.content) : f.content,
-            // Secret files belong to the process user alone; configuration is world-readable and root-owned.
-            owner: f.secret ? uid : "0",
-            group: f.secret ? (gid ?? uid) : "0",
-            permissions: f.secret ? SECRET_MODE : CONFIG_MODE,
-        })),
+        labels: [
+            ...stackLabels(spec.stack),
+            // The carrier's ID changes whenever its files do: the container is then re-created and reads them at start.
+            ...(files ? [{ label: FILES_REVISION_LABEL, value: files.carrier.id }] : []),
+        ],
     };
+}
+
+/**
+ * One workload container with the baseline, and its files delivered on read-only volumes through a never-started
+ * carrier container (fileDelivery.ts). Children of `opts.parent`; `opts` (e.g. `dependsOn`) apply to the workload.
+ */
+export function workloadContainer(name: string, spec: WorkloadContainerSpec, opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource }): docker.Container {
+    const files = deliverFiles(name, { consumer: spec.name, image: spec.image, user: spec.user, files: spec.files, labels: stackLabels(spec.stack) }, opts.parent);
+    return new docker.Container(name, hardenedContainerArgs(spec, files), opts);
 }
 
 /** A TLS certificate, key and CA as container files under `dir`, the key secret. */

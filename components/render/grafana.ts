@@ -111,6 +111,9 @@ export function grafanaEnvironment(settings: StackSettings): Record<string, stri
         GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
         GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: "false",
         GF_SNAPSHOTS_EXTERNAL_ENABLED: "false",
+        // Grafana 11.5+ downloads a list of plugins from grafana.com at start unless told not to: nothing leaves the
+        // stack unasked, and a start must not depend on the internet.
+        GF_PLUGINS_PREINSTALL_DISABLED: "true",
         GF_PATHS_PROVISIONING: PROVISIONING_DIR,
         GF_METRICS_ENABLED: "true",
     };

@@ -17,6 +17,14 @@ export function exporterTlsVersion(version: TlsVersion): "TLS12" | "TLS13" {
 }
 
 /**
+ * redis_exporter's own spelling of a TLS version (`REDIS_EXPORTER_TLS_SERVER_MIN_VERSION`): it accepts only
+ * `TLS1.0`…`TLS1.3` and exits on anything else, exporter-toolkit's `TLS13` included.
+ */
+export function redisExporterTlsVersion(version: TlsVersion): "TLS1.2" | "TLS1.3" {
+    return version === "1.3" ? "TLS1.3" : "TLS1.2";
+}
+
+/**
  * exporter-toolkit web config (`--web.config.file`) of Prometheus, Alertmanager, postgres_exporter, node_exporter and
  * blackbox_exporter: TLS with the given minimum version and, optionally, basic auth. With `basicAuthUsers` the output
  * holds bcrypt hashes, so the caller wraps it in `pulumi.secret` and uploads it as a secret file.

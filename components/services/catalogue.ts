@@ -143,3 +143,14 @@ export function workloadSpecs(settings: StackSettings): Readonly<Record<Workload
         edge: { alias: "edge", port: EDGE_CONTAINER_PORTS.https, user: "0:0", tls: tlsIn("/etc/caddy/tls") },
     };
 }
+
+/**
+ * Capabilities an image's binary carries as file capabilities. The kernel refuses to exec such a binary when the
+ * capability is not in the container's bounding set, so with ALL dropped it must be added back, even though the
+ * process never uses it (no-new-privileges keeps a non-root process from gaining it; the edge listens on
+ * unprivileged ports). The official caddy image runs `setcap cap_net_bind_service=+ep /usr/bin/caddy`.
+ */
+export function imageFileCapabilities(reference: string): string[] {
+    const repository = reference.split("@")[0]!.replace(/:[^/:]*$/, "");
+    return /^(docker\.io\/)?(library\/)?caddy$/.test(repository) ? ["NET_BIND_SERVICE"] : [];
+}

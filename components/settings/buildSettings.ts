@@ -3,7 +3,7 @@ import { checkAcrossKeys } from "./crossChecks";
 import { byteSize, isSingleUnitDuration } from "./grammars";
 import { readAlerting } from "./readAlerting";
 import { API_STAND_IN_CONFIG, readApi } from "./readApi";
-import { readAws } from "./readAws";
+import { checkImageSources, readAws } from "./readAws";
 import { databaseNameProblem, roleNameProblem } from "./sqlNames";
 import {
     DnsSettings,
@@ -14,6 +14,7 @@ import {
     PLATFORMS,
     PUBLIC_ENDPOINTS,
     PublicEndpoint,
+    REGISTRY_SECRET_KEYS,
     ResourceLimits,
     SECRET_KEYS,
     StackSettings,
@@ -39,10 +40,14 @@ export const CONFIG_KEYS = [
     "edge", "images", "resources", "tls", "postgres", "redis", "prometheus", "alerting",
     "api", "grafana", "jaeger", "passwordLength", "aws",
     ...SECRET_KEYS,
+    ...REGISTRY_SECRET_KEYS,
 ] as const;
 
 /** Docker refuses a memory limit below 6 MiB (and ECS a container's). */
 export const MIN_CONTAINER_MEMORY_MIB = 6;
+
+/** Every secret config key: never shown in a message, rejected when stored in plain text. */
+const ALL_SECRET_KEYS: readonly string[] = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS];
 
 /** bcrypt (the basic-auth hashes of the generated passwords) reads 72 bytes: a longer password adds nothing. */
 export const MAX_PASSWORD_LENGTH = 72;
@@ -63,7 +68,7 @@ function readSettingsFrom(r: ConfigReader, raw: RawConfig): StackSettings {
     const v = raw.values;
     for (const key of Object.keys(v)) {
         if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-            r.fail(key, (SECRET_KEYS as readonly string[]).includes(key) ? undefined : v[key], "no such key; see README.md for the keys this project reads", raw.secretKeys.has(key));
+            r.fail(key, ALL_SECRET_KEYS.includes(key) ? undefined : v[key], "no such key; see README.md for the keys this project reads", raw.secretKeys.has(key));
         }
     }
 
@@ -86,6 +91,7 @@ function readSettingsFrom(r: ConfigReader, raw: RawConfig): StackSettings {
     const images = readImages(r, v.images, environment);
     const resources = readResources(r, v.resources, env.resources);
     const aws = readAws(r, raw.project, v.aws, environment, env.aws, platform === "aws");
+    if (aws) checkImageSources(r, raw.project, images, aws, (key) => v[key] !== undefined);
     if (platform === "aws") {
         if (!domain) r.conflict(`\`${raw.project}:domain\` is required when \`platform\` is \`aws\`: the load balancer serves the public names under it with ACM certificates.`);
         if (v.dnsZone === undefined) r.conflict(`\`${raw.project}:dnsZone\` is required when \`platform\` is \`aws\`: ACM validates the certificate through records in that Route53 zone, and the public names alias the load balancer there.`);
@@ -135,7 +141,7 @@ function readSettingsFrom(r: ConfigReader, raw: RawConfig): StackSettings {
 
     const passwordLength = r.number("passwordLength", v.passwordLength, 32, environment === "production" ? 32 : 24, MAX_PASSWORD_LENGTH);
 
-    for (const key of SECRET_KEYS) {
+    for (const key of ALL_SECRET_KEYS) {
         if (v[key] !== undefined && !raw.secretKeys.has(key)) {
             r.conflict(`\`${raw.project}:${key}\` is stored in plain text: set it with \`pulumi config set --secret ${key} …\`.`);
         }

@@ -15,16 +15,18 @@ export const FARGATE_TASKS: Readonly<Record<string, readonly WorkloadName[]>> = 
 };
 
 /**
- * What every task runs besides its workloads: the config init container (64 CPU units, 128 MiB; containerDefinitions.ts),
- * and in the API's task the one-shot `db-roles` psql container (0.125 CPU, 128 MiB; Api.ts). The AWS tests check these
- * against the task definitions the program declares.
+ * What every task runs besides its workloads: the config init container (128 MiB, no CPU reservation: it exits
+ * before the services start; containerDefinitions.ts), in the API's task the one-shot `db-roles` psql container
+ * (128 MiB, no CPU; Api.ts), and in Prometheus's task the API discovery sidecar (64 CPU units, 128 MiB; Prometheus.ts).
+ * The AWS tests check these against the task definitions the program declares.
  */
+const ONE_SHOT: ResourceLimits = { cpus: 0, memoryMiB: 128 };
 export const TASK_OVERHEAD: Readonly<Record<string, readonly ResourceLimits[]>> = {
-    api: [{ cpus: 64 / 1024, memoryMiB: 128 }, { cpus: 0.125, memoryMiB: 128 }],
-    prometheus: [{ cpus: 64 / 1024, memoryMiB: 128 }],
-    grafana: [{ cpus: 64 / 1024, memoryMiB: 128 }],
-    alertmanager: [{ cpus: 64 / 1024, memoryMiB: 128 }],
-    jaeger: [{ cpus: 64 / 1024, memoryMiB: 128 }],
+    api: [ONE_SHOT, ONE_SHOT],
+    prometheus: [ONE_SHOT, { cpus: 64 / 1024, memoryMiB: 128 }],
+    grafana: [ONE_SHOT],
+    alertmanager: [ONE_SHOT],
+    jaeger: [ONE_SHOT],
 };
 
 /** The largest Fargate task: 16 vCPU (16384 units) and 120 GiB. */
@@ -37,7 +39,8 @@ export const LARGEST_FARGATE_TASK = {
 export function taskDemand(task: string, resources: Readonly<Record<WorkloadName, ResourceLimits>>): { cpu: number; memory: number } {
     const limits = [...(FARGATE_TASKS[task] ?? []).map((w) => resources[w]), ...(TASK_OVERHEAD[task] ?? [])];
     return {
-        cpu: limits.reduce((sum, l) => sum + cpuUnits(l.cpus), 0),
+        // A one-shot container reserves no CPU at all (0), not the one unit the smallest reservation rounds to.
+        cpu: limits.reduce((sum, l) => sum + (l.cpus === 0 ? 0 : cpuUnits(l.cpus)), 0),
         memory: limits.reduce((sum, l) => sum + l.memoryMiB, 0),
     };
 }

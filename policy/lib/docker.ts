@@ -56,6 +56,34 @@ export interface ContainerProps {
     readonly uploads?: readonly ContainerUpload[];
     readonly command?: readonly unknown[];
     readonly entrypoints?: readonly unknown[];
+    readonly start?: boolean;
+    readonly networksAdvanced?: readonly { readonly name?: string; readonly aliases?: readonly string[] }[];
+}
+
+/** Label on a never-started carrier naming the container whose files it delivers (components/docker/fileDelivery.ts). */
+export const FILES_FOR_LABEL = "com.service-stack.files-for";
+
+/**
+ * True for a container the provider only creates (`start: false`): it runs no process, so runtime rules
+ * (healthcheck, restart, user, read-only root) do not apply to it; `require-inert-file-carriers` checks it instead.
+ */
+export function neverStarted(container: ContainerProps): boolean {
+    return known(() => container.start) === false;
+}
+
+/** Marks a runtime policy not applicable to a never-started container. */
+export function skipNeverStarted(container: ContainerProps, args: ResourceValidationArgs): void {
+    if (neverStarted(container)) args.notApplicable("the container is never started (`start: false`): it runs no process; require-inert-file-carriers checks it");
+}
+
+/** The value of a container label, when readable. */
+export function labelValue(container: ContainerProps, label: string): string | undefined {
+    for (const entry of readable(items(() => container.labels))) {
+        if (text(field(() => entry.label)) !== label) continue;
+        const value = text(field(() => entry.value));
+        return typeof value === "string" ? value : undefined;
+    }
+    return undefined;
 }
 
 /** A validation that runs only on resources of the given types, with their props typed. */
@@ -135,6 +163,19 @@ export function uploadsEndingWith(container: ContainerProps, suffix: string): { 
     return uploadFiles(container)
         .filter((u) => u.file.endsWith(suffix))
         .flatMap((u) => (typeof u.content === "string" ? [{ file: u.file, content: u.content }] : []));
+}
+
+/**
+ * The containers that hold the files `consumer` reads: itself (uploads into its own root) and every carrier labelled
+ * as delivering to it. Stack policies read a service's files through this, wherever they are delivered.
+ */
+export function fileHolders<R extends { type: string; props: Record<string, unknown> }>(resources: readonly R[], consumer: ContainerProps): ContainerProps[] {
+    const name = containerName(consumer);
+    const carriers = resources
+        .filter((r) => r.type === DOCKER.container)
+        .map((r) => r.props as ContainerProps)
+        .filter((c) => name !== undefined && labelValue(c, FILES_FOR_LABEL) === name);
+    return [consumer, ...carriers];
 }
 
 /** The published ports, skipping entries that are unknown during preview. */

@@ -1,7 +1,7 @@
 import * as path from "path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithExemptions } from "../lib/config";
-import { applyExemptions, ContainerProps, DOCKER, onContainers, onTypes } from "../lib/docker";
+import { applyExemptions, ContainerProps, DOCKER, onContainers, onTypes, skipNeverStarted } from "../lib/docker";
 import { imageLocation, pinningProblem } from "../lib/images";
 import { field, items, known, readable, text, UNREADABLE } from "../lib/values";
 
@@ -193,7 +193,8 @@ export const requireHealthcheck: ResourceValidationPolicy = {
     description: "Every container has a healthcheck with a test, so Docker and the dependency order see real health.",
     remediationSteps: "Set `healthcheck.tests` (`[\"CMD\", …]` or `[\"CMD-SHELL\", \"…\"]`) with interval, timeout, retries and start period.",
     enforcementLevel: "mandatory",
-    validateResource: onContainers((c, _args, report) => {
+    validateResource: onContainers((c, args, report) => {
+        skipNeverStarted(c, args);
         const healthcheck = c.healthcheck;
         if (healthcheck === undefined || healthcheck === null) {
             report("The container has no healthcheck.");
@@ -221,6 +222,7 @@ export const requireBoundedRestartPolicy: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { allowedPolicies: { type: "array", items: { type: "string", enum: ["unless-stopped", "on-failure", "always", "no"] }, default: RESTART_DEFAULTS.allowedPolicies } } },
     validateResource: onContainers((c, args, report) => {
+        skipNeverStarted(c, args);
         const { allowedPolicies } = configOf(args, RESTART_DEFAULTS);
         const restart = text(c.restart) ?? "no";
         if (restart === UNREADABLE) return;
@@ -267,6 +269,7 @@ export const requireReadOnlyRootFilesystem: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: schemaWithExemptions(),
     validateResource: onContainers((c, args, report) => {
+        skipNeverStarted(c, args);
         applyExemptions("require-read-only-root-filesystem", args, c);
         if (c.readOnly !== true) report("The root filesystem is writable (`readOnly` is not true).");
     }),
@@ -287,6 +290,7 @@ export const requireNonRootUser: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: schemaWithExemptions(),
     validateResource: onContainers((c: ContainerProps, args, report) => {
+        skipNeverStarted(c, args);
         applyExemptions("require-non-root-user", args, c);
         const user = text(c.user);
         if (user === UNREADABLE) return;

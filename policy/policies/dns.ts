@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parseCaddyfile, parseSiteAddress, siteBlocks } from "../lib/caddyfile";
 import { configOf, globMatches } from "../lib/config";
-import { ContainerProps, containerName, DOCKER, onTypes, uploadsEndingWith } from "../lib/docker";
+import { ContainerProps, containerName, DOCKER, fileHolders, onTypes, uploadsEndingWith } from "../lib/docker";
 import { field, text, UNREADABLE } from "../lib/values";
 
 export const ROUTE53_RECORD = "aws:route53/record:Record";
@@ -56,7 +56,7 @@ export const requireDnsRecordsForPublicHostnames: StackValidationPolicy = {
         }
         const edges = args.resources.filter((r) => r.type === DOCKER.container && globMatches(edgeContainerName, containerName(r.props as ContainerProps) ?? r.name));
         for (const edge of edges) {
-            for (const caddyfile of uploadsEndingWith(edge.props as ContainerProps, "Caddyfile")) {
+            for (const caddyfile of fileHolders(args.resources, edge.props as ContainerProps).flatMap((h) => uploadsEndingWith(h, "Caddyfile"))) {
                 const hosts = publicHostnamesInZone(caddyfile.content, zone);
                 if (hosts.length === 0) report(`The edge serves no hostname in the zone ${zone}; the policy's \`zone\` and the stack's \`domain\` disagree.`, edge.urn);
                 for (const host of hosts) {

@@ -4,6 +4,7 @@ import { containerPolicies } from "./containers";
 import { disallowCredentialsInPlainInputs } from "./disallowCredentialsInPlainInputs";
 import { disallowEcsPublicIp } from "./disallowEcsPublicIp";
 import { dnsPolicies } from "./dns";
+import { dockerEnginePolicies } from "./dockerEngine";
 import { networkPolicies } from "./network";
 import { requireEfsEncryption } from "./requireEfsEncryption";
 import { requireLbDeletionProtection } from "./requireLbDeletionProtection";
@@ -15,6 +16,7 @@ import { tlsPolicies } from "./tls";
 /** Every policy of the pack, by domain. The pack (../index.ts), the offline check and the tests all use this list. */
 export const allPolicies: Policies = [
     ...containerPolicies,
+    ...dockerEnginePolicies,
     ...secretPolicies,
     disallowCredentialsInPlainInputs,
     ...tlsPolicies,

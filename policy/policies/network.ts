@@ -1,7 +1,7 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { caddyPorts, CaddyBlock, flattenDirectives, parseCaddyfile, parseSiteAddress, siteBlocks, snippets } from "../lib/caddyfile";
 import { configOf, globMatches } from "../lib/config";
-import { ContainerProps, containerName, DOCKER, onContainers, publishedPorts, uploadsEndingWith } from "../lib/docker";
+import { ContainerProps, containerName, DOCKER, fileHolders, onContainers, publishedPorts, uploadsEndingWith } from "../lib/docker";
 import { field, known, UNREADABLE } from "../lib/values";
 
 /**
@@ -153,9 +153,10 @@ export const requireTlsOnPublicEndpoints: StackValidationPolicy = {
                 if (ports.length > 0 || publishesAll) report(`Container ${name} publishes ports (${ports.map((p) => p.internal).join(", ") || "all"}) but is not the edge; public traffic must pass the edge's TLS.`, r.urn);
                 continue;
             }
-            const caddyfiles = uploadsEndingWith(c, "Caddyfile");
+            const holders = fileHolders(args.resources, c);
+            const caddyfiles = holders.flatMap((h) => uploadsEndingWith(h, "Caddyfile"));
             if (caddyfiles.length === 0) {
-                if (field(() => c.uploads) !== UNREADABLE) report(`The edge ${name} has no readable Caddyfile upload, so its TLS cannot be checked.`, r.urn);
+                if (holders.every((h) => field(() => h.uploads) !== UNREADABLE)) report(`The edge ${name} has no readable Caddyfile upload, so its TLS cannot be checked.`, r.urn);
                 continue;
             }
             for (const file of caddyfiles) {

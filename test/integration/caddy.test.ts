@@ -10,10 +10,10 @@ import { BASIC_AUTH_USERS, SECRET_FILES, workloadSpecs } from "../../components/
 import { PUBLIC_ENDPOINTS } from "../../components/settings/types";
 import { closeServer, eventually, freePort, Reply, request, suiteServers } from "../support/servers";
 import { Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
-import { requireTool, tempDir } from "../support/tools";
+import { announceVersion, requireTool, tempDir } from "../support/tools";
 
 /**
- * Caddy 2.6 (Debian) running the edge's rendered Caddyfile, in front of a second Caddy running the API stand-in's
+ * Caddy 2.11 (Debian sid, .ci/install-tools.sh) running the edge's rendered Caddyfile, in front of a second Caddy running the API stand-in's
  * rendered caddy.json: the dev stack's `edge` and `api` containers, each started with its container command.
  * Only the local default stack: staging and production take their certificates from ACME, which cannot run offline;
  * the dev stack serves the internal CA's certificate, so every TLS check here is real against the test CA.
@@ -56,7 +56,7 @@ function handshake(openssl: string, port: number, serverName: string, caFile: st
     ], { encoding: "utf8", input: "", timeout: 15000 });
 }
 
-describe("Caddy 2.6 on loopback: the edge's Caddyfile in front of the API stand-in, local default stack (dev)", function () {
+describe("Caddy 2.11 on loopback: the edge's Caddyfile in front of the API stand-in, local default stack (dev)", function () {
     const servers = suiteServers();
     let openssl: string;
     let stack: RenderedStack;
@@ -95,7 +95,8 @@ describe("Caddy 2.6 on loopback: the edge's Caddyfile in front of the API stand-
 
     before(async function () {
         this.timeout(180000);
-        const caddy = requireTool(this, "caddy", "apt-get install caddy");
+        const caddy = requireTool(this, "caddy", "bash .ci/install-tools.sh");
+        announceVersion("Caddy", caddy, ["version"]);
         openssl = requireTool(this, "openssl", "apt-get install openssl");
         stack = await renderedStack("dev");
         expect(stack.settings.domain, "the dev stack serves the internal CA's certificate, not ACME's").to.equal(undefined);

@@ -5,7 +5,7 @@ import * as path from "path";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { allPolicies } from "../../policy/policies";
 import { CADDYFILE } from "../policy/support/caddyfile";
-import { compliantContainer, upload, UNKNOWN } from "../policy/support/fixtures";
+import { compliantContainer, CONTAINER, resource, upload, UNKNOWN } from "../policy/support/fixtures";
 
 /**
  * The policy pack served the way the Pulumi CLI serves it: `run-policy-pack` from the pack's own node_modules
@@ -98,7 +98,8 @@ describe("the policy pack served as the Pulumi CLI serves it", function () {
     });
 
     it("passes a compliant container and blocks a privileged one", async () => {
-        const container = compliantContainer("service-stack-production-redis");
+        // A workload as the program declares it: its files arrive on volumes, so it has no uploads of its own.
+        const container = compliantContainer("service-stack-production-redis", { uploads: [] });
         expect(diagnostics(await call(client, "analyze", analyzeRequest(container.type, container.name, container.inputs)))).to.deep.equal([]);
         const bad = diagnostics(await call(client, "analyze", analyzeRequest(container.type, container.name, { ...container.inputs, privileged: true })));
         // The analyzer sends the policy's description, then the violation's message.
@@ -106,7 +107,16 @@ describe("the policy pack served as the Pulumi CLI serves it", function () {
     });
 
     it("applies production's exemptions and parameters (edge may run as root; passwords need 32 characters)", async () => {
-        const edge = compliantContainer("service-stack-production-edge", { user: "0:0", uploads: [upload("/etc/caddy/Caddyfile", CADDYFILE)] });
+        const edge = compliantContainer("service-stack-production-edge", { user: "0:0", uploads: [] });
+        const edgeFiles = resource(CONTAINER, "service-stack-production-edge-files", {
+            name: "service-stack-production-edge-files", image: edge.inputs.image, user: "0:0", start: false, mustRun: false, restart: "no", networkMode: "none",
+            readOnly: false, privileged: false, capabilities: { drops: ["ALL"], adds: [] }, securityOpts: ["no-new-privileges:true"], memory: 16,
+            logDriver: "json-file", logOpts: { "max-size": "1m", "max-file": "1" },
+            labels: [{ label: "com.service-stack.files-for", value: "service-stack-production-edge" }],
+            mounts: [{ type: "volume", source: "service-stack-production-edge-files-etc-caddy-0a1b2c3d", target: "/etc/caddy", volumeOptions: { noCopy: true } }],
+            uploads: [upload("/etc/caddy/Caddyfile", CADDYFILE)],
+        });
+        expect(diagnostics(await call(client, "analyze", analyzeRequest(edgeFiles.type, edgeFiles.name, edgeFiles.inputs)))).to.deep.equal([]);
         expect(diagnostics(await call(client, "analyze", analyzeRequest(edge.type, edge.name, edge.inputs)))).to.deep.equal([]);
         const short = diagnostics(await call(client, "analyze", analyzeRequest("random:index/randomPassword:RandomPassword", "pw", { length: 24, special: false })));
         expect(short.map((d) => d.message.split("\n").pop())).to.deep.equal(["Password length 24 is below the minimum of 32."]);
@@ -116,7 +126,7 @@ describe("the policy pack served as the Pulumi CLI serves it", function () {
         const pending = diagnostics(await call(client, "analyze", analyzeRequest("random:index/randomPassword:RandomPassword", "pw", { length: UNKNOWN.number })));
         expect(pending.map((d) => [d.policy, d.level])).to.deep.equal([["require-minimum-password-length", LEVEL.ADVISORY]]);
         expect(pending[0]!.message).to.match(/can't run policy 'require-minimum-password-length' .* during preview/);
-        const container = compliantContainer("service-stack-production-redis", { image: UNKNOWN.string });
+        const container = compliantContainer("service-stack-production-redis", { image: UNKNOWN.string, uploads: [] });
         expect(diagnostics(await call(client, "analyze", analyzeRequest(container.type, container.name, container.inputs)))).to.deep.equal([]);
     });
 

@@ -4,10 +4,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { eventually, freePort, suiteServers } from "../support/servers";
 import { DOCKER_TARGETS, materialise, Materialised, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa } from "../support/stackFiles";
-import { postgresBin, requireTool, tempDir } from "../support/tools";
+import { announceVersion, postgresBin, requireTool, tempDir } from "../support/tools";
 
 /**
- * PostgreSQL 15 (Debian) started the way the postgres image starts it, from the files the program uploads into the
+ * PostgreSQL 18 (Debian sid, .ci/install-tools.sh) started the way the postgres image starts it, from the files the program uploads into the
  * `postgres` container: initdb with the container's POSTGRES_INITDB_ARGS and superuser password file, the rendered
  * init script creating the roles, then `postgres -c config_file=…` with our postgresql.conf and pg_hba.conf.
  * Clients connect with the settings the program gives its consumers (the API's DATABASE_* variables,
@@ -26,10 +26,13 @@ function parseConf(text: string): Record<string, string> {
 }
 
 /** libpq's name of the stack's minimum TLS version, and of the version just below it. */
-const TLS_VERSIONS = { "1.3": { minimum: "TLSv1.3", below: "TLSv1.2" }, "1.2": { minimum: "TLSv1.2", below: "TLSv1.1" } } as const;
+const TLS_VERSIONS = {
+    "1.3": { minimum: "TLSv1.3", below: "TLSv1.2", belowFlag: "-tls1_2" },
+    "1.2": { minimum: "TLSv1.2", below: "TLSv1.1", belowFlag: "-tls1_1" },
+} as const;
 
 for (const target of DOCKER_TARGETS) {
-    describe(`PostgreSQL 15 on loopback with the files uploaded for ${target.label}`, function () {
+    describe(`PostgreSQL 18 on loopback with the files uploaded for ${target.label}`, function () {
         const servers = suiteServers();
         let bin: string;
         let stack: RenderedStack;
@@ -40,6 +43,7 @@ for (const target of DOCKER_TARGETS) {
         let conf: Record<string, string>;
         let port: number;
         let socketDir: string;
+        let openssl: string;
         let owner: { uid: number; gid: number } | undefined;
 
         /** A psql run with libpq settings from the environment only (no PG* variables of this process leak in). */
@@ -83,14 +87,15 @@ for (const target of DOCKER_TARGETS) {
             this.timeout(180000);
             requireTool(this, "openssl", "apt-get install openssl");
             const found = postgresBin();
-            if (!found) requireTool(this, "initdb", "apt-get install postgresql");
+            if (!found) requireTool(this, "initdb", "bash .ci/install-tools.sh");
             bin = found!;
+            announceVersion("PostgreSQL", path.join(bin, "postgres"));
             stack = await renderedStack(target.stack, target.overrides);
             postgres = stack.containers.postgres!;
             const temp = tempDir(`postgres-${target.stack}`);
             servers.onStop(temp.cleanup);
             fs.chmodSync(temp.dir, 0o755);
-            const openssl = requireTool(this, "openssl", "apt-get install openssl");
+            openssl = requireTool(this, "openssl", "apt-get install openssl");
             const ca = new TestCa(openssl, path.join(temp.dir, "pki"));
             owner = process.getuid?.() === 0 ? systemUser("postgres") : undefined;
             files = materialise(postgres, { root: path.join(temp.dir, "postgres"), ca, stack, hostUser: owner });
@@ -214,15 +219,17 @@ for (const target of DOCKER_TARGETS) {
 
         it("refuses a client whose highest TLS version is below the configured minimum, and accepts the minimum", async () => {
             // The stack's setting, not the file's: the file must carry it.
-            const { minimum, below: lower } = TLS_VERSIONS[stack.settings.tls.minVersion];
+            const { minimum, belowFlag } = TLS_VERSIONS[stack.settings.tls.minVersion];
             const atMinimum = psql(asApi({ PGSSLMINPROTOCOLVERSION: minimum, PGSSLMAXPROTOCOLVERSION: minimum }), "SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
             expect(atMinimum.status, atMinimum.stderr).to.equal(0);
             expect(atMinimum.stdout.trim()).to.equal(minimum);
 
             const before = servers.log("postgres").length;
-            const below = psql(asApi({ PGSSLMINPROTOCOLVERSION: lower, PGSSLMAXPROTOCOLVERSION: lower }), "SELECT 1");
-            expect(below.status).to.not.equal(0);
-            expect(below.stderr).to.match(/SSL error|protocol version|unsupported protocol/i);
+            // libpq's OpenSSL 3.5 will not even offer TLS 1.1 at its security level, so the client below the minimum is
+            // openssl s_client speaking PostgreSQL's SSLRequest, with the security level lowered to allow the attempt.
+            const below = spawnSync(openssl, ["s_client", "-connect", `127.0.0.1:${port}`, "-starttls", "postgres", belowFlag, "-cipher", "DEFAULT@SECLEVEL=0"], { input: "", encoding: "utf8", timeout: 10000 });
+            expect(below.status, below.stdout).to.not.equal(0);
+            expect(below.stderr + below.stdout).to.match(/alert protocol version|unsupported protocol|no protocols available/i);
             // The server, not only the client, turned it down: it logs the failed handshake and its own range.
             const refusal = await eventually("the server logging the refused handshake", 5000, async () =>
                 /could not accept SSL connection: unsupported protocol[\s\S]*/.exec(servers.log("postgres").slice(before))?.[0]);

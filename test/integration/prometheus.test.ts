@@ -13,11 +13,11 @@ import { workloadSpecs } from "../../components/services/catalogue";
 import { EXAMPLE_SECRETS } from "../support/runProgram";
 import { closeServer, eventually, freePort, request, suiteServers } from "../support/servers";
 import { DOCKER_TARGETS, Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
-import { requireTool, tempDir } from "../support/tools";
+import { announceVersion, requireTool, tempDir } from "../support/tools";
 import { ROUTE_CASES } from "../tools/fixtures/alertRoutes";
 
 /**
- * Prometheus 2.42 and Alertmanager 0.25 (Debian) started from the files the program uploads into the `prometheus`
+ * Prometheus 3.5 and Alertmanager 0.28 (Debian sid/trixie, .ci/install-tools.sh) started from the files the program uploads into the `prometheus`
  * and `alertmanager` containers, with the containers' own flags, as their container user (nobody, 65534 as in the
  * images). Host substitutions, and only these: container paths live under a temp root; listen addresses are
  * loopback ports; scrape and alerting targets `<alias>:<port>` of the servers started here point at those ports
@@ -147,7 +147,7 @@ async function startReceivers(cert: { cert: string; key: string }): Promise<{ se
 }
 
 for (const target of TARGETS) {
-    describe(`Prometheus 2.42 and Alertmanager 0.25 on loopback with the files uploaded for ${target.label}`, function () {
+    describe(`Prometheus 3.5 and Alertmanager 0.28 on loopback with the files uploaded for ${target.label}`, function () {
         const servers = suiteServers();
         let ca: TestCa;
         let stack: RenderedStack;
@@ -177,10 +177,12 @@ for (const target of TARGETS) {
         before(async function () {
             this.timeout(120000);
             const openssl = requireTool(this, "openssl", "apt-get install openssl");
-            const caddy = requireTool(this, "caddy", "apt-get install caddy");
-            const prometheusBin = requireTool(this, "prometheus", "apt-get install prometheus");
-            const alertmanagerBin = requireTool(this, "prometheus-alertmanager", "apt-get install prometheus-alertmanager");
-            const amtool = requireTool(this, "amtool", "apt-get install prometheus-alertmanager");
+            const caddy = requireTool(this, "caddy", "bash .ci/install-tools.sh");
+            const prometheusBin = requireTool(this, "prometheus", "bash .ci/install-tools.sh");
+            const alertmanagerBin = requireTool(this, "prometheus-alertmanager", "bash .ci/install-tools.sh");
+            announceVersion("Prometheus", prometheusBin);
+            announceVersion("Alertmanager", alertmanagerBin);
+            const amtool = requireTool(this, "amtool", "bash .ci/install-tools.sh");
             const temp = tempDir(`prometheus-${target.stack}`);
             servers.onStop(temp.cleanup);
             fs.chmodSync(temp.dir, 0o755);

@@ -5,10 +5,10 @@ import * as path from "path";
 import { RDS_ROLE_PASSWORD_ENV, renderRdsRolesSql } from "../../components/render/rdsRoles";
 import { POSTGRES_EXPORTER_USER } from "../../components/services/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
-import { postgresBin, requireTool, tempDir } from "../support/tools";
+import { announceVersion, postgresBin, requireTool, tempDir } from "../support/tools";
 
 /**
- * The role set-up script run by psql 15 against a real PostgreSQL 15, as an administrator shaped like RDS's (not a
+ * The role set-up script run by psql 18 against a real PostgreSQL 18, as an administrator shaped like RDS's (not a
  * superuser; CREATEROLE, owner of the application database): it sets up both roles, runs again unchanged, and a
  * second run with new passwords rotates them. Passwords are checked by logging in with SCRAM.
  */
@@ -39,10 +39,11 @@ describe("the RDS role set-up script against PostgreSQL", function () {
         });
 
     before(function () {
-        requireTool(this, "psql", "apt-get install postgresql-client");
+        requireTool(this, "psql", "bash .ci/install-tools.sh");
         const found = postgresBin();
-        if (!found) requireTool(this, "initdb", "apt-get install postgresql");
+        if (!found) requireTool(this, "initdb", "bash .ci/install-tools.sh");
         bin = found!;
+        announceVersion("PostgreSQL", path.join(bin, "postgres"));
         const temp = tempDir("rds-roles");
         socketDir = temp.dir;
         cleanup = temp.cleanup;

@@ -6,10 +6,10 @@ import * as path from "path";
 import { SECRET_FILES } from "../../components/services/catalogue";
 import { freePort, suiteServers } from "../support/servers";
 import { DOCKER_TARGETS, materialise, Materialised, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
-import { requireTool, tempDir } from "../support/tools";
+import { announceVersion, requireTool, tempDir, toolEnv } from "../support/tools";
 
 /**
- * Redis 7.0 (Debian) started as the redis container starts it, `redis-server <redis.conf>`, on the files the program
+ * Redis 8.0 (Debian sid, .ci/install-tools.sh) started as the redis container starts it, `redis-server <redis.conf>`, on the files the program
  * uploads: our redis.conf, its secret include with the password, the internal-CA certificate and key. Clients connect
  * with the settings the program gives its consumers (the API's REDIS_* variables, redis_exporter's password map),
  * to the server's alias with the certificate verified against the CA. Host substitutions only: file paths (under a
@@ -30,7 +30,7 @@ function parseRedisConf(text: string): Record<string, string> {
 const TLS_VERSIONS = { "1.3": { minimum: "-tls1_3", below: "-tls1_2" }, "1.2": { minimum: "-tls1_2", below: "-tls1_1" } } as const;
 
 for (const target of DOCKER_TARGETS) {
-    describe(`Redis 7 on loopback with the files uploaded for ${target.label}`, function () {
+    describe(`Redis 8 on loopback with the files uploaded for ${target.label}`, function () {
         const servers = suiteServers();
         let redisCli: string;
         let openssl: string;
@@ -69,8 +69,9 @@ for (const target of DOCKER_TARGETS) {
 
         before(async function () {
             this.timeout(180000);
-            const redisServer = requireTool(this, "redis-server", "apt-get install redis-server");
-            redisCli = requireTool(this, "redis-cli", "apt-get install redis-tools");
+            const redisServer = requireTool(this, "redis-server", "bash .ci/install-tools.sh");
+            announceVersion("Redis", redisServer);
+            redisCli = requireTool(this, "redis-cli", "bash .ci/install-tools.sh");
             openssl = requireTool(this, "openssl", "apt-get install openssl");
             stack = await renderedStack(target.stack, target.overrides);
             redis = stack.containers.redis!;
@@ -112,7 +113,7 @@ for (const target of DOCKER_TARGETS) {
                 .replace(`-h ${alias} -p ${conf["tls-port"]}`, `-h 127.0.0.1 --sni ${alias} -p ${port}`);
             expect(healthcheck, "the healthcheck names the alias and the configured TLS port").to.contain(`-p ${port}`);
             await servers.ready("the redis container's healthcheck passing", 30000, async () =>
-                spawnSync("sh", ["-c", healthcheck], { encoding: "utf8", timeout: 10000 }).status === 0 || undefined);
+                spawnSync("sh", ["-c", healthcheck], { encoding: "utf8", timeout: 10000, env: toolEnv() }).status === 0 || undefined);
         });
 
         it("runs our redis.conf: memory bound, eviction policy, persistence, TLS only, data in the volume", () => {

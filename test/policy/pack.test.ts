@@ -7,6 +7,7 @@ import * as containers from "../../policy/policies/containers";
 import * as disallowCredentialsInPlainInputs from "../../policy/policies/disallowCredentialsInPlainInputs";
 import * as disallowEcsPublicIp from "../../policy/policies/disallowEcsPublicIp";
 import * as dns from "../../policy/policies/dns";
+import * as dockerEngine from "../../policy/policies/dockerEngine";
 import { allPolicies } from "../../policy/policies";
 import * as network from "../../policy/policies/network";
 import * as requireEfsEncryption from "../../policy/policies/requireEfsEncryption";
@@ -25,6 +26,7 @@ import "./containers.test";
 import "./disallowCredentialsInPlainInputs.test";
 import "./disallowEcsPublicIp.test";
 import "./dns.test";
+import "./dockerEngine.test";
 import "./network.test";
 import "./requireEfsEncryption.test";
 import "./requireLbDeletionProtection.test";
@@ -35,7 +37,7 @@ import "./tls.test";
 
 const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
 // One module per domain, or per policy for the policies added one concern to a file.
-const MODULES = { aws, containers, dns, network, secrets, stack, tls, disallowCredentialsInPlainInputs, disallowEcsPublicIp, requireEfsEncryption, requireLbDeletionProtection, requireS3AccessLogging };
+const MODULES = { aws, containers, dns, dockerEngine, network, secrets, stack, tls, disallowCredentialsInPlainInputs, disallowEcsPublicIp, requireEfsEncryption, requireLbDeletionProtection, requireS3AccessLogging };
 
 type AnyPolicy = Policies[number];
 

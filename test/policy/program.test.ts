@@ -86,16 +86,20 @@ for (const [stack, environment] of [["dev", "local"], ["staging", "staging"], ["
             expect(exempt.sort()).to.deep.equal(EXPECTED_EXEMPTIONS);
         });
 
-        it("evaluated the real resource graph: 13 containers, with options and secrets as the engine sees them", async () => {
+        it("evaluated the real resource graph: 13 containers and 12 file carriers, with options and secrets as the engine sees them", async () => {
             const { resources } = await run(stack);
-            expect(resources.filter((r) => r.type === CONTAINER)).to.have.length(13);
-            const volumes = resources.filter((r) => r.type === "docker:index/volume:Volume");
+            const containers = resources.filter((r) => r.type === CONTAINER);
+            expect(containers.filter((c) => c.inputs.start !== false)).to.have.length(13);
+            expect(containers.filter((c) => c.inputs.start === false)).to.have.length(12);
+            const volumes = resources.filter((r) => r.type === "docker:index/volume:Volume" && !r.name.includes("-files-"));
             expect(volumes).to.have.length(6);
             expect(volumes.every((v) => v.protect === (environment === "production")), "protect").to.equal(true);
             const postgres = resources.find((r) => r.type === CONTAINER && r.name === `service-stack-${stack}-postgres`)!;
             expect(postgres.parent).to.match(/service-stack:docker:Postgres::service-stack-[a-z]+-postgres$/);
+            const carrier = resources.find((r) => r.type === CONTAINER && r.name === `service-stack-${stack}-postgres-files`)!;
+            expect(carrier.parent).to.equal(postgres.parent);
             // One secret file makes the whole `uploads` list a secret; the engine hands policies its plaintext.
-            const uploads = postgres.inputs.uploads as { value: { file: string }[] };
+            const uploads = carrier.inputs.uploads as { value: { file: string }[] };
             expect(uploads).to.have.property("4dabf18193072939515e22adb298388d");
             expect(uploads.value.map((u) => u.file)).to.include.members(["/etc/postgresql/postgresql.conf", "/etc/postgresql/pg_hba.conf", "/etc/postgresql/tls/tls.key"]);
         });
@@ -136,7 +140,7 @@ describe("breaking the baseline through the stack configuration", () => {
         });
     }
 
-    catches("stagingApi", "the API scraped over plain HTTP is blocked", [/^require-tls-scrape-targets mandatory service-stack-staging-prometheus: \/etc\/prometheus\/prometheus.yml: scrape job api uses plain HTTP\.$/]);
+    catches("stagingApi", "the API scraped over plain HTTP is blocked", [/^require-tls-scrape-targets mandatory service-stack-staging-prometheus-files: \/etc\/prometheus\/prometheus.yml: scrape job api uses plain HTTP\.$/]);
     catches("stagingApi", "a one-hour DNS TTL is reported on every record (advisory)", [/^limit-dns-record-ttl advisory service-stack-staging-dns-[a-z]+: TTL 3600s is above 300s/], 5);
     catches("stagingNoDns", "staging without DNS records for its public names is blocked", [/^require-dns-records-for-public-hostnames mandatory service-stack-staging-edge: Public hostname [a-z]+\.staging\.example\.com has no Route53 record/], 5);
     catches("stagingNoDns", "an image from an unlisted registry is reported in staging (advisory)", [/^restrict-image-registries advisory service-stack-staging-redis-image: Image "ghcr.io\/someone\/redis:8.2.2"/]);
@@ -188,14 +192,18 @@ describe("breaking hard-coded rules by editing a real run's recorded inputs (no 
         ["require-log-rotation", CONTAINER, "-alertmanager", (i) => { delete i.logOpts; }, /^require-log-rotation mandatory .*-alertmanager: json-file logging has no "max-size"/],
         ["require-read-only-root-filesystem", CONTAINER, "-redis", (i) => { i.readOnly = false; }, /^require-read-only-root-filesystem mandatory .*-redis: The root filesystem is writable/],
         ["require-grafana-admin-password-file", CONTAINER, "-grafana", (i) => { i.envs = (i.envs as string[]).map((e) => e.replace(/^GF_SECURITY_ADMIN_PASSWORD__FILE=.*/, "GF_SECURITY_ADMIN_PASSWORD=admin")); }, /^require-grafana-admin-password-file mandatory .*-grafana: GF_SECURITY_ADMIN_PASSWORD is set/],
-        ["require-private-secret-files", CONTAINER, "-postgres", (i) => { for (const u of i.uploads) if (u.file.endsWith("tls.key")) u.permissions = "0644"; }, /^require-private-secret-files mandatory .*-postgres: Secret file \/etc\/postgresql\/tls\/tls.key has mode 0644/],
+        ["require-private-secret-files", CONTAINER, "-postgres-files", (i) => { for (const u of i.uploads) if (u.file.endsWith("tls.key")) u.permissions = "0644"; }, /^require-private-secret-files mandatory .*-postgres-files: Secret file \/etc\/postgresql\/tls\/tls.key has mode 0644/],
         ["require-minimum-password-length", "random:index/randomPassword:RandomPassword", "-secrets-redis", (i) => { i.length = 24; }, /^require-minimum-password-length mandatory .*-secrets-redis: Password length 24 is below the minimum of 32\.$/],
         ["require-strong-private-keys", "tls:index/privateKey:PrivateKey", "-ca-postgres-key", (i) => { i.ecdsaCurve = "P224"; }, /^require-strong-private-keys mandatory .*-ca-postgres-key: ECDSA key on curve P224/],
-        ["require-postgres-tls-and-scram", CONTAINER, "-postgres", (i) => { for (const u of i.uploads) if (u.file.endsWith("postgresql.conf")) u.content = String(u.content).replace(/^ssl\s*=\s*on/m, "ssl = off"); }, /^require-postgres-tls-and-scram mandatory .*-postgres: \/etc\/postgresql\/postgresql.conf: `ssl` is not on/],
-        ["require-redis-tls-and-auth", CONTAINER, "-redis", (i) => { for (const u of i.uploads) if (u.file.endsWith("redis.conf")) u.content = String(u.content).replace(/^port 0$/m, "port 6379"); }, /^require-redis-tls-and-auth mandatory .*-redis: .*plain-TCP `port` is 6379/],
-        ["require-web-config-tls-and-auth", CONTAINER, "-prometheus", (i) => { for (const u of i.uploads) if (u.file === "/etc/prometheus/web.yml") u.content = "{}\n"; }, /^require-web-config-tls-and-auth mandatory .*-prometheus: \/etc\/prometheus\/web.yml has no `tls_server_config`/],
-        ["require-security-headers", CONTAINER, "-edge", (i) => { for (const u of i.uploads) if (u.file.endsWith("Caddyfile")) u.content = String(u.content).replace(/Strict-Transport-Security/g, "X-Removed"); }, /^require-security-headers mandatory .*-edge: Site .* does not set Strict-Transport-Security/],
+        ["require-postgres-tls-and-scram", CONTAINER, "-postgres-files", (i) => { for (const u of i.uploads) if (u.file.endsWith("postgresql.conf")) u.content = String(u.content).replace(/^ssl\s*=\s*on/m, "ssl = off"); }, /^require-postgres-tls-and-scram mandatory .*-postgres-files: \/etc\/postgresql\/postgresql.conf: `ssl` is not on/],
+        ["require-redis-tls-and-auth", CONTAINER, "-redis-files", (i) => { for (const u of i.uploads) if (u.file.endsWith("redis.conf")) u.content = String(u.content).replace(/^port 0$/m, "port 6379"); }, /^require-redis-tls-and-auth mandatory .*-redis-files: .*plain-TCP `port` is 6379/],
+        ["require-web-config-tls-and-auth", CONTAINER, "-prometheus-files", (i) => { for (const u of i.uploads) if (u.file === "/etc/prometheus/web.yml") u.content = "{}\n"; }, /^require-web-config-tls-and-auth mandatory .*-prometheus-files: \/etc\/prometheus\/web.yml has no `tls_server_config`/],
+        ["require-security-headers", CONTAINER, "-edge-files", (i) => { for (const u of i.uploads) if (u.file.endsWith("Caddyfile")) u.content = String(u.content).replace(/Strict-Transport-Security/g, "X-Removed"); }, /^require-security-headers mandatory .*-edge-files: Site .* does not set Strict-Transport-Security/],
         ["require-tls-on-public-endpoints", CONTAINER, "-postgres", (i) => { i.ports = [{ internal: 5432, external: 15432, ip: "127.0.0.1", protocol: "tcp" }]; }, /^require-tls-on-public-endpoints mandatory : Container service-stack-production-postgres publishes ports \(5432\) but is not the edge|^require-tls-on-public-endpoints mandatory service-stack-production-postgres: Container/],
+        ["disallow-uploads-into-read-only-root", CONTAINER, "-redis", (i) => { i.uploads = [{ file: "/usr/local/etc/redis/redis.conf", content: "port 0\n", owner: "0", group: "0", permissions: "0444" }]; }, /^disallow-uploads-into-read-only-root mandatory .*-redis: 1 upload goes into a container whose root filesystem is read-only/],
+        ["require-inert-file-carriers", CONTAINER, "-grafana-files", (i) => { i.restart = "unless-stopped"; i.networkMode = "bridge"; }, /^require-inert-file-carriers mandatory .*-grafana-files: Restart policy "unless-stopped" lets the daemon start it/],
+        ["require-image-file-capabilities", CONTAINER, "-edge", (i) => { i.capabilities.adds = []; }, /^require-image-file-capabilities mandatory .*-edge: Container service-stack-production-edge runs caddy:2\.10\.2, whose binary carries the file capability NET_BIND_SERVICE/],
+        ["require-exporter-tls-version-spelling", CONTAINER, "-redis-exporter", (i) => { i.envs = (i.envs as string[]).map((e) => e.replace(/TLS1\.3$/, "TLS13")); }, /^require-exporter-tls-version-spelling mandatory .*-redis-exporter: REDIS_EXPORTER_TLS_SERVER_MIN_VERSION is "TLS13"/],
         ["require-protected-stateful-resources", "docker:index/volume:Volume", "-postgres-data", () => ({ protect: false }), /^require-protected-stateful-resources mandatory .*-postgres-data: Volume .* holds state but is not protected/],
     ];
     for (const [policy, type, suffix, edit, expected] of cases) {

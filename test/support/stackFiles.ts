@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { FILES_FOR_LABEL } from "../../components/docker/fileDelivery";
 import { KEY_MARKER, RecordedResource, unwrap } from "./mocks";
 import { EXAMPLE_SECRETS, runProgram } from "./runProgram";
 import { buildSettings } from "../../components/settings/buildSettings";
@@ -38,8 +39,9 @@ export interface RenderedContainer {
     readonly env: Readonly<Record<string, string>>;
     /** The healthcheck test in Docker's form (`["CMD", …]`). */
     readonly healthcheck: readonly string[];
+    /** The files delivered to it: its carrier's uploads (components/docker/fileDelivery.ts). */
     readonly uploads: readonly Upload[];
-    /** Container paths of named volumes and read-only host mounts. */
+    /** Container paths of named volumes (state and delivered files) and read-only host mounts. */
     readonly mounts: readonly string[];
     /** Container paths of tmpfs mounts. */
     readonly tmpfs: readonly string[];
@@ -74,8 +76,13 @@ async function collect(stack: string, overrides: Record<string, unknown>, secret
     const { mocks } = await runProgram(stack, overrides, secrets);
     const prefix = `${PROJECT}-${stack}-`;
     const containers: Record<string, RenderedContainer> = {};
-    for (const resource of mocks.ofType("docker:index/container:Container")) {
-        const container = toContainer(resource, prefix);
+    const all = mocks.ofType("docker:index/container:Container");
+    // A workload's files are uploaded into its never-started carrier, which names it in a label (fileDelivery.ts).
+    const carriers = all.filter((r) => r.inputs.start === false);
+    for (const resource of all.filter((r) => r.inputs.start !== false)) {
+        const name = String(unwrap(resource.inputs.name));
+        const carrier = carriers.find((c) => (unwrap(c.inputs.labels) as { label: string; value: string }[]).some((l) => l.label === FILES_FOR_LABEL && l.value === name));
+        const container = toContainer(resource, carrier, prefix);
         containers[container.name] = container;
     }
     const certificateNames: Record<string, string[]> = {};
@@ -102,14 +109,15 @@ function settingsOf(stack: string, overrides: Record<string, unknown>, secrets: 
     return buildSettings({ project: PROJECT, stack, values, secretKeys: new Set(Object.keys(secrets)) });
 }
 
-function toContainer(resource: RecordedResource, prefix: string): RenderedContainer {
+function toContainer(resource: RecordedResource, carrier: RecordedResource | undefined, prefix: string): RenderedContainer {
+    const uploads = ((carrier ? unwrap(carrier.inputs.uploads) : undefined) ?? []) as Upload[];
     const inputs = unwrap(resource.inputs) as {
         name: string;
         user: string;
         command?: string[];
         envs?: string[];
-        uploads?: Upload[];
         volumes?: { containerPath: string }[];
+        mounts?: { target: string }[];
         tmpfs?: Record<string, string>;
         healthcheck?: { tests?: string[] };
     };
@@ -121,8 +129,8 @@ function toContainer(resource: RecordedResource, prefix: string): RenderedContai
         command: inputs.command ?? [],
         env,
         healthcheck: inputs.healthcheck?.tests ?? [],
-        uploads: (inputs.uploads ?? []).map((u) => ({ file: u.file, content: String(u.content), owner: u.owner, group: u.group, permissions: u.permissions })),
-        mounts: (inputs.volumes ?? []).map((v) => v.containerPath),
+        uploads: uploads.map((u) => ({ file: u.file, content: String(u.content), owner: u.owner, group: u.group, permissions: u.permissions })),
+        mounts: [...(inputs.volumes ?? []).map((v) => v.containerPath), ...(inputs.mounts ?? []).map((m) => m.target)],
         tmpfs: Object.keys(inputs.tmpfs ?? {}),
     };
 }

@@ -3,9 +3,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-/** Absolute path of `name` on PATH, or undefined when it is not installed. */
+/**
+ * Where .ci/install-tools.sh unpacks the servers at the versions the stack deploys (PostgreSQL 18, Redis 8,
+ * Prometheus 3.5, Alertmanager 0.28, Caddy 2.11); its `bin/` is searched before PATH.
+ */
+export const SERVERS_PREFIX = process.env.SERVICE_STACK_SERVERS_PREFIX ?? "/opt/service-stack-servers";
+
+/** Absolute path of `name` in the servers prefix or on PATH, or undefined when it is not installed. */
 export function findTool(name: string): string | undefined {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    for (const dir of [path.join(SERVERS_PREFIX, "bin"), ...(process.env.PATH ?? "").split(path.delimiter)]) {
         const candidate = path.join(dir, name);
         try {
             fs.accessSync(candidate, fs.constants.X_OK);
@@ -18,8 +24,9 @@ export function findTool(name: string): string | undefined {
 }
 
 /**
- * The directory of PostgreSQL's server binaries (initdb, postgres, pg_ctl): on PATH, else Debian's newest
- * /usr/lib/postgresql/<version>/bin (Debian keeps them off PATH); undefined when PostgreSQL is not installed.
+ * The directory of PostgreSQL's server binaries (initdb, postgres, pg_ctl): the servers prefix's or one on PATH,
+ * else Debian's newest /usr/lib/postgresql/<version>/bin (Debian keeps them off PATH); undefined when PostgreSQL is
+ * not installed.
  */
 export function postgresBin(): string | undefined {
     const onPath = findTool("initdb");
@@ -64,4 +71,24 @@ export function runTool(tool: string, args: readonly string[], cwd?: string): To
 export function tempDir(prefix: string): { readonly dir: string; readonly cleanup: () => void } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
     return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+const announced = new Set<string>();
+
+/**
+ * Prints, once per run, the version of the server a suite starts (e.g. `PostgreSQL 18.6 (Debian 18.6-3)`), so every
+ * run's output says which versions it proved the files against.
+ */
+export function announceVersion(server: string, tool: string, args: readonly string[] = ["--version"]): void {
+    if (announced.has(tool)) return;
+    announced.add(tool);
+    const run = runTool(tool, args);
+    const text = `${run.stdout}${run.stderr}`.split("\n")[0]!.trim();
+    const version = /\d+\.\d+(\.\d+)?\S*( \([^)]*\))?/.exec(text)?.[0] ?? text;
+    console.log(`      ${server} ${version} (${tool})`);
+}
+
+/** The environment with the servers prefix's tools first on PATH, for a shell line that names tools (a healthcheck). */
+export function toolEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, PATH: [path.join(SERVERS_PREFIX, "bin"), process.env.PATH ?? ""].join(path.delimiter) };
 }

@@ -11,7 +11,7 @@ describe("caddy validate accepts the rendered Caddyfile", function () {
     let caddy: string | undefined;
     let dir: string;
     before(function () {
-        caddy = requireTool(this, "caddy", "apt-get install caddy");
+        caddy = requireTool(this, "caddy", "bash .ci/install-tools.sh");
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "caddy-"));
         execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(dir, "tls.key"), "-out", path.join(dir, "tls.crt"), "-subj", "/CN=edge", "-days", "2"], { stdio: "pipe" });
         fs.copyFileSync(path.join(dir, "tls.crt"), path.join(dir, "ca.crt"));

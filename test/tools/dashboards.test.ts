@@ -29,7 +29,7 @@ describe("promtool (Debian's 2.42) parses every dashboard query", () => {
     let cleanup: () => void;
 
     before(function () {
-        promtool = requireTool(this, "promtool", "apt-get install prometheus");
+        promtool = requireTool(this, "promtool", "bash .ci/install-tools.sh");
         ({ dir, cleanup } = tempDir("dashboard-queries"));
     });
 

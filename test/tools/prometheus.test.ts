@@ -91,7 +91,7 @@ describe("promtool (Debian's 2.42) on the rendered Prometheus files", function (
     }
 
     before(function () {
-        promtool = requireTool(this, "promtool", "apt-get install prometheus");
+        promtool = requireTool(this, "promtool", "bash .ci/install-tools.sh");
         const openssl = requireTool(this, "openssl", "apt-get install openssl");
         ({ dir, cleanup } = tempDir("prometheus-tools"));
         const pki = makeTestPki(openssl, path.join(dir, "pki"), Object.values(workloadSpecs(STACKS.local)).map((s) => s.alias));

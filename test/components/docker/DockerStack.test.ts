@@ -2,7 +2,8 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ConfigError } from "../../../components/settings/validate";
-import { KEY_MARKER, isSecretWrapper, RecordedResource, SECRET_MARKER, unwrap } from "../../support/mocks";
+import { FILES_FOR_LABEL, FILES_REVISION_LABEL } from "../../../components/docker/fileDelivery";
+import { KEY_MARKER, isSecretWrapper, mockId, RecordedResource, SECRET_MARKER, unwrap } from "../../support/mocks";
 import { ProgramRun, runProgram, valueOf } from "../../support/runProgram";
 
 const CONTAINER = "docker:index/container:Container";
@@ -51,25 +52,43 @@ function uploads(container: RecordedResource): (Upload & { isSecret: boolean })[
     });
 }
 
-function upload(container: RecordedResource, file: string): string {
-    const found = uploads(container).find((u) => u.file === file);
-    if (!found) throw new Error(`${container.name} has no upload ${file}`);
+/** Never-started containers that only carry a workload's files into its volumes (components/docker/fileDelivery.ts). */
+function isCarrier(c: RecordedResource): boolean {
+    return c.inputs.start === false;
+}
+
+/** The carrier of the workload container `consumer`, found by its label. */
+function carrierOf(run: ProgramRun, consumer: RecordedResource): RecordedResource {
+    const found = run.mocks.ofType(CONTAINER).filter(isCarrier)
+        .find((c) => (c.inputs.labels as { label: string; value: string }[]).some((l) => l.label === FILES_FOR_LABEL && l.value === inputs(consumer).name));
+    if (!found) throw new Error(`no carrier delivers files to ${inputs(consumer).name}`);
+    return found;
+}
+
+/** The content of `file` as delivered to the workload container. */
+function upload(run: ProgramRun, consumer: RecordedResource, file: string): string {
+    const found = uploads(carrierOf(run, consumer)).find((u) => u.file === file);
+    if (!found) throw new Error(`${consumer.name} receives no file ${file}`);
     return String(unwrap(found.content));
 }
 
 function container(run: ProgramRun, suffix: string): RecordedResource {
-    const found = run.mocks.ofType(CONTAINER).find((c) => inputs(c).name.endsWith(`-${suffix}`));
+    const found = run.mocks.ofType(CONTAINER).find((c) => !isCarrier(c) && inputs(c).name.endsWith(`-${suffix}`));
     if (!found) throw new Error(`no container named *-${suffix}`);
     return found;
 }
+
+interface Mount { type: string; source: string; target: string; readOnly?: boolean; volumeOptions?: { noCopy?: boolean } }
 
 for (const stack of ["dev", "staging", "production"]) {
     describe(`the ${stack} stack under mocks`, function () {
         let run: ProgramRun;
         let containers: RecordedResource[];
+        let carriers: RecordedResource[];
         before(async () => {
             run = await runProgram(stack, stack === "production" ? { platform: "docker" } : {});
-            containers = run.mocks.ofType(CONTAINER);
+            containers = run.mocks.ofType(CONTAINER).filter((c) => !isCarrier(c));
+            carriers = run.mocks.ofType(CONTAINER).filter(isCarrier);
         });
 
         it("declares one component per service and the edge", () => {
@@ -80,6 +99,39 @@ for (const stack of ["dev", "staging", "production"]) {
                 "alertmanager", "api", "blackbox-exporter", "cadvisor", "edge", "grafana", "jaeger", "node-exporter",
                 "postgres", "postgres-exporter", "prometheus", "redis", "redis-exporter",
             ]);
+        });
+
+        it("delivers every workload's files through one never-started carrier on volumes the workload mounts read-only", () => {
+            for (const c of containers) {
+                const name = inputs(c).name;
+                if (name.endsWith("-cadvisor")) {
+                    expect(carriers.filter((k) => JSON.stringify(k.inputs.labels).includes(`"${name}"`)), name).to.deep.equal([]);
+                    continue;
+                }
+                const carrier = carrierOf(run, c);
+                expect(c.inputs.uploads, `${name} has no uploads of its own: its root is read-only`).to.equal(undefined);
+                expect(carrier.inputs).to.deep.include({ start: false, mustRun: false, restart: "no", networkMode: "none", readOnly: false, image: c.inputs.image, user: c.inputs.user });
+                expect(carrier.inputs.ports, name).to.equal(undefined);
+                const carried = carrier.inputs.mounts as Mount[];
+                const mounted = (c.inputs.mounts as Mount[]).filter((m) => m.type === "volume");
+                expect(mounted.map((m) => [m.source, m.target]), name).to.deep.equal(carried.map((m) => [m.source, m.target]));
+                for (const m of mounted) expect(m.readOnly, `${name} ${m.target}`).to.equal(true);
+                for (const m of carried) expect(m.volumeOptions, `${name} ${m.target}`).to.deep.equal({ noCopy: true });
+                for (const u of uploads(carrier)) {
+                    expect(carried.some((m) => u.file.startsWith(`${m.target}/`)), `${name} ${u.file} lands in a carried volume`).to.equal(true);
+                }
+                const revision = (c.inputs.labels as { label: string; value: string }[]).find((l) => l.label === FILES_REVISION_LABEL);
+                expect(revision?.value, name).to.equal(mockId(CONTAINER, carrier.name));
+            }
+            expect(carriers).to.have.length(containers.length - 1);
+        });
+
+        it("names each files volume after its consumer, directory and file set, and never protects it", () => {
+            const volumes = run.mocks.ofType("docker:index/volume:Volume").filter((v) => String(v.inputs.name).includes("-files-"));
+            const prometheus = volumes.filter((v) => String(v.inputs.name).startsWith(`service-stack-${stack}-prometheus-files-`)).map((v) => String(v.inputs.name).replace(/-[0-9a-f]{8}$/, ""));
+            expect(prometheus.sort()).to.deep.equal([`service-stack-${stack}-prometheus-files-etc-prometheus`, `service-stack-${stack}-prometheus-files-run-secrets`]);
+            for (const v of volumes) expect(JSON.stringify(v.inputs.labels), String(v.inputs.name)).to.contain('"com.service-stack.stateful","value":"false"');
+            for (const v of volumes) expect(v.inputs.name, "a files volume is not state").not.to.match(/-data$/);
         });
 
         it("pulls every image by a pinned tag", () => {
@@ -108,6 +160,15 @@ for (const stack of ["dev", "staging", "production"]) {
                 expect(i.pidMode, label).to.equal(undefined);
                 expect(i.ipcMode, label).to.equal(undefined);
             }
+        });
+
+        it("stops every container cleanly before removing it: a grace period for the provider's delete and for docker stop", () => {
+            for (const c of containers) {
+                expect(c.inputs.destroyGraceSeconds, inputs(c).name).to.be.a("number").at.least(30);
+                expect(c.inputs.stopTimeout, inputs(c).name).to.equal(c.inputs.destroyGraceSeconds);
+            }
+            expect(container(run, "postgres").inputs).to.deep.include({ stopSignal: "SIGINT", destroyGraceSeconds: 120 });
+            expect(container(run, "redis").inputs).to.deep.include({ destroyGraceSeconds: 60 });
         });
 
         it("runs as non-root except the two named exemptions", () => {
@@ -149,7 +210,7 @@ for (const stack of ["dev", "staging", "production"]) {
 
         it("uploads every secret file wrapped, mode 0400, owned by the process user", () => {
             let secretFiles = 0;
-            for (const c of containers) {
+            for (const c of carriers) {
                 const [uid] = String(inputs(c).user).split(":");
                 for (const u of uploads(c)) {
                     if (u.file.startsWith("/run/secrets/") || u.file.endsWith(".key")) {
@@ -192,7 +253,7 @@ for (const stack of ["dev", "staging", "production"]) {
         });
 
         it("scrapes every metric source from the rendered prometheus.yml", () => {
-            const config = parse(upload(container(run, "prometheus"), "/etc/prometheus/prometheus.yml")) as { scrape_configs: { static_configs?: { targets: string[] }[]; relabel_configs?: { replacement?: string }[] }[] };
+            const config = parse(upload(run, container(run, "prometheus"), "/etc/prometheus/prometheus.yml")) as { scrape_configs: { static_configs?: { targets: string[] }[]; relabel_configs?: { replacement?: string }[] }[] };
             // Probes name the probed URL as target and reach the exporter through a relabelled address.
             const targets = config.scrape_configs.flatMap((j) => [
                 ...(j.static_configs ?? []).flatMap((s) => s.targets),
@@ -204,14 +265,14 @@ for (const stack of ["dev", "staging", "production"]) {
         });
 
         it("gives PostgreSQL a TLS-only, SCRAM-only pg_hba", () => {
-            const hba = upload(container(run, "postgres"), "/etc/postgresql/pg_hba.conf");
+            const hba = upload(run, container(run, "postgres"), "/etc/postgresql/pg_hba.conf");
             expect(hba).to.match(/^hostnossl\s+all\s+all\s+\S+\s+reject/m);
             expect(hba).not.to.match(/^host\s/m);
             expect(hba).not.to.match(/\b(trust|md5|password)\s*$/m);
         });
 
         it("gives Redis a TLS-only config", () => {
-            const conf = upload(container(run, "redis"), "/usr/local/etc/redis/redis.conf");
+            const conf = upload(run, container(run, "redis"), "/usr/local/etc/redis/redis.conf");
             expect(conf).to.match(/^port 0$/m);
             expect(conf).to.match(/^tls-port 6379$/m);
         });

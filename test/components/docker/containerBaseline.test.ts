@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import * as pulumi from "@pulumi/pulumi";
 import { hardenedContainerArgs, WorkloadContainerSpec } from "../../../components/docker/containerBaseline";
 
 const SPEC: WorkloadContainerSpec = {
     name: "service-stack-dev-example",
+    stack: "dev",
     image: "sha256:abc",
     user: "999:998",
     limits: { memoryMiB: 256, cpus: 0.5 },
@@ -40,19 +40,13 @@ describe("hardenedContainerArgs", () => {
         expect(args.healthcheck).to.deep.include({ tests: ["CMD", "true"], startPeriod: "10s" });
     });
 
-    it("uploads secret files as Pulumi secrets owned by the process user, mode 0400", async () => {
-        const uploads = args.uploads as { file: string; content: pulumi.Input<string>; owner: string; group: string; permissions: string }[];
-        const secret = uploads.find((u) => u.file === "/run/secrets/password")!;
-        expect(secret).to.include({ owner: "999", group: "998", permissions: "0400" });
-        expect(pulumi.Output.isInstance(secret.content)).to.equal(true);
-        expect(await pulumi.isSecret(secret.content as pulumi.Output<string>)).to.equal(true);
+    it("uploads nothing into the container itself (the engine refuses uploads into a read-only root)", () => {
+        expect(args.uploads).to.equal(undefined);
+        expect(args.mounts).to.equal(undefined);
     });
 
-    it("uploads configuration root-owned and world-readable, not secret", () => {
-        const uploads = args.uploads as { file: string; content: unknown; owner: string; permissions: string }[];
-        expect(uploads.find((u) => u.file === "/etc/example/config.yml")).to.deep.equal({
-            file: "/etc/example/config.yml", content: "a: 1\n", owner: "0", group: "0", permissions: "0444",
-        });
+    it("labels the container with its stack", () => {
+        expect(args.labels).to.deep.equal([{ label: "com.service-stack.stack", value: "dev" }]);
     });
 
     it("mounts host paths read-only", () => {

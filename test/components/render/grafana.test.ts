@@ -138,8 +138,9 @@ describe("grafanaEnvironment", () => {
         expect(production).to.not.have.property("GF_SECURITY_ADMIN_PASSWORD");
     });
 
-    it("hardens the security settings and reports nothing home", () => {
+    it("hardens the security settings, reports nothing home and downloads no plugin at start", () => {
         expect(local).to.include({
+            GF_PLUGINS_PREINSTALL_DISABLED: "true",
             GF_SECURITY_COOKIE_SECURE: "true",
             GF_SECURITY_STRICT_TRANSPORT_SECURITY: "true",
             GF_SECURITY_DISABLE_GRAVATAR: "true",

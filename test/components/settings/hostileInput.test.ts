@@ -9,7 +9,10 @@ import { problems, raw } from "../../support/configProblems";
  */
 
 const API_IMAGE = { api: "registry.example.com/api:1.4.2" };
-const ON_AWS = { platform: "aws", environment: "staging", domain: "staging.example.com", dnsZone: "example.com", images: API_IMAGE, aws: { region: "eu-west-1" } };
+// On AWS the team's image comes from the account's ECR, and public images are pulled without the cache (no Docker
+// Hub account to configure): these cases are about other keys.
+const AWS_API_IMAGE = { api: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.4.2" };
+const ON_AWS = { platform: "aws", environment: "staging", domain: "staging.example.com", dnsZone: "example.com", images: AWS_API_IMAGE, aws: { pullThroughCache: false, region: "eu-west-1" } };
 const WITH_DOMAIN = { domain: "example.com", acmeEmail: "ops@example.com" };
 
 const EMAIL = "expected an e-mail address `local@domain.example`: letters, digits, `_`, `+`, `-` and single dots before the `@`, a DNS name after it.";
@@ -136,15 +139,15 @@ describe("hostile configuration: values a downstream tool refuses", () => {
     });
 
     it("refuses unknown regions, RDS majors, cache versions without a real parameter group family, and an image whose psql cannot run the role script", () => {
-        expect(problems({ ...ON_AWS, images: { ...API_IMAGE, postgres: "postgres:14.9" }, aws: { region: "eu-fake-9", postgres: { engineVersion: "19" }, redis: { engineVersion: "6.2" } } })).to.deep.equal([
+        expect(problems({ ...ON_AWS, images: { ...AWS_API_IMAGE, postgres: "postgres:14.9" }, aws: { pullThroughCache: false, region: "eu-fake-9", postgres: { engineVersion: "19" }, redis: { engineVersion: "6.2" } } })).to.deep.equal([
             '`service-stack:aws.region` is "eu-fake-9": expected an AWS region of the `aws` partition such as `eu-west-1` (one the AWS provider lists; China, GovCloud and isolated regions use endpoints and ARNs the stack does not build).',
             '`service-stack:aws.postgres.engineVersion` is "19": expected a PostgreSQL major version RDS offers (13, 14, 15, 16, 17, 18), alone (`17`) or with a minor version (`17.6`).',
             '`service-stack:aws.redis.engineVersion` is "6.2": expected one of `7.0`, `7.1` for `redis`: ElastiCache versions with a parameter group family and in-transit encryption mode `required`, which the stack sets.',
             "`service-stack:images.postgres` is \"postgres:14.9\": expected on `aws`, an image whose tag starts with its PostgreSQL major version, 15 or later (such as `postgres:17.6`): the API task runs its psql for the RDS role script, which needs psql 15's `\\getenv`.",
         ]);
-        expect(problems({ ...ON_AWS, aws: { region: "cn-north-1" } })).to.have.length(1);
-        expect(problems({ ...ON_AWS, aws: { region: "eu-west-1", redis: { engine: "valkey", engineVersion: "7.1" } } })[0]).to.contain("expected one of `7.2`, `8.0`, `8.1` for `valkey`");
-        const accepted = buildSettings(raw({ ...ON_AWS, images: { ...API_IMAGE, postgres: "postgres:17-alpine" }, aws: { region: "ap-southeast-5", postgres: { engineVersion: "16.9" }, redis: { engine: "valkey", engineVersion: "8.1" } } }));
+        expect(problems({ ...ON_AWS, aws: { pullThroughCache: false, region: "cn-north-1" } })).to.have.length(1);
+        expect(problems({ ...ON_AWS, aws: { pullThroughCache: false, region: "eu-west-1", redis: { engine: "valkey", engineVersion: "7.1" } } })[0]).to.contain("expected one of `7.2`, `8.0`, `8.1` for `valkey`");
+        const accepted = buildSettings(raw({ ...ON_AWS, images: { ...AWS_API_IMAGE, postgres: "postgres:17-alpine" }, aws: { pullThroughCache: false, region: "ap-southeast-5", postgres: { engineVersion: "16.9" }, redis: { engine: "valkey", engineVersion: "8.1" } } }));
         expect(accepted.aws).to.deep.include({ region: "ap-southeast-5" });
         // On Docker the image is only the server: its tag is the team's business.
         expect(buildSettings(raw({ images: { postgres: "registry.example.com/pg:prod-2024" } })).images.postgres).to.equal("registry.example.com/pg:prod-2024");

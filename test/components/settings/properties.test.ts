@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { buildSettings, RawConfig } from "../../../components/settings/buildSettings";
-import { SECRET_KEYS, StackSettings } from "../../../components/settings/types";
+import { REGISTRY_SECRET_KEYS, SECRET_KEYS, StackSettings } from "../../../components/settings/types";
+
+const ALL_SECRET_KEYS = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS];
 import { ConfigError, ConfigReader } from "../../../components/settings/validate";
 import { Artefact, renderedArtefacts } from "../../support/renderedArtefacts";
 
@@ -26,7 +28,7 @@ const SENTINELS = {
     dnsZone: "sentinel.example",
     dnsTtl: 3031,
     publicAddress: "203.0.113.77",
-    postgres: { database: "sentineldb", appUser: "sentinelrole", maxConnections: 4321, sharedBuffers: "131MiB", effectiveCacheSize: "389MiB", workMem: "7MiB", walLevel: "replica" },
+    postgres: { database: "sentineldb", appUser: "sentinelrole", maxConnections: 4321, sharedBuffers: "151MiB", effectiveCacheSize: "389MiB", workMem: "7MiB", walLevel: "replica" },
     redis: { maxmemory: "193MiB", maxmemoryPolicy: "volatile-lfu" },
     prometheus: { scrapeInterval: "17s", evaluationInterval: "19s", retentionTime: "23d", retentionSize: "29GB" },
     alerting: {
@@ -48,7 +50,7 @@ const SENTINELS = {
     edge: { bindAddress: "127.0.0.2", httpPort: 18080, httpsPort: 18443, rateLimitPerMinute: 117 },
     // The API dashboard divides CPU use by the API's share.
     resources: { api: { cpus: 0.73 } },
-    ...Object.fromEntries(SECRET_KEYS.map((k) => [k, "secret"])),
+    ...Object.fromEntries(ALL_SECRET_KEYS.map((k) => [k, "secret"])),
 };
 
 /** A Docker stack (the local stand-in API) and an AWS stack, each with every free-form key at its sentinel. */
@@ -61,6 +63,7 @@ const BASES: Readonly<Record<string, Record<string, unknown>>> = {
         images: { api: "registry.example.com/sentinel-api:1.2.3" },
         aws: {
             region: "eu-west-3", availabilityZones: 2, vpcCidr: "10.41.0.0/16", logRetentionDays: 60,
+            dockerHubUsername: "sentinelbot", teamRegistryUsername: "sentinel-deploy",
             postgres: { engineVersion: "16.4", instanceClass: "db.t4g.large", allocatedStorageGiB: 23, maxAllocatedStorageGiB: 211, backupRetentionDays: 9 },
             redis: { engine: "redis", nodeType: "cache.t4g.medium", engineVersion: "7.0" },
             api: { desiredCount: 3, minCount: 2, maxCount: 7, targetCpuPercent: 61, targetRequestsPerTarget: 503 },
@@ -99,7 +102,7 @@ const carriedIn = (settings: StackSettings) => CARRIED_IN_FILES.filter((key) =>
     (key !== "acmeEmail" || settings.platform === "docker") && (key !== "api.readyPath" || settings.api.standIn));
 
 function raw(values: Record<string, unknown>): RawConfig {
-    return { project: PROJECT, stack: "fuzz", values, secretKeys: new Set(SECRET_KEYS) };
+    return { project: PROJECT, stack: "fuzz", values, secretKeys: new Set(ALL_SECRET_KEYS) };
 }
 
 function valueAt(config: Record<string, unknown>, key: string): unknown {
