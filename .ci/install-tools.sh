@@ -33,7 +33,8 @@ TOOLS=(
     caddy:usr/bin/caddy redis-server:usr/bin/redis-server redis-cli:usr/bin/redis-cli
     psql:usr/lib/postgresql/18/bin/psql initdb:usr/lib/postgresql/18/bin/initdb
 )
-HOST_PACKAGES=(openssl patchelf file ca-certificates)
+# python3 with jmespath: the AWS discovery sidecar's `--query` is checked by running it (test/components/aws).
+HOST_PACKAGES=(openssl patchelf file ca-certificates python3 python3-jmespath)
 
 die() { printf 'install-tools: %s\n' "$*" >&2; exit 1; }
 SUDO=""

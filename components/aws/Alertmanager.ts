@@ -34,7 +34,8 @@ export class Alertmanager extends pulumi.ComponentResource {
             : { path: CONFIG_PATHS.alertmanagerConfig, kind: "config", content: renderAlertmanagerConfig(settings) };
         const receiverFiles: ServiceFile[] = SECRET_KEYS.flatMap((key) => {
             const stored = args.receiverSecrets[key];
-            return stored ? [{ path: SECRET_FILES[key], kind: "stored" as const, secret: stored }] : [];
+            // The receiving service checks these: a rollback must not bring back a revoked webhook or key.
+            return stored ? [{ path: SECRET_FILES[key], kind: "stored" as const, secret: stored, readCurrent: true }] : [];
         });
 
         this.service = new FargateService(name, {

@@ -7,7 +7,7 @@ import { SECRET_FILES } from "../services/catalogue";
 import { apiEnvironment } from "../services/consumers";
 import { clusterName } from "./Cluster";
 import { AWS_TRUST_BUNDLE, awsTrustBundlePath, awsTrustBundleUrls } from "./context";
-import { FargateService, ServiceContainer, ServiceFile } from "./FargateService";
+import { FargateService, pinnedSecret, ServiceContainer, ServiceFile } from "./FargateService";
 import { RDS_ADMIN_USER } from "./Postgres";
 import { AwsServiceArgs, awsTrustFile, tlsFiles } from "./services";
 
@@ -37,7 +37,8 @@ export class Api extends pulumi.ComponentResource {
             ...tlsFiles(spec, args.certificates.api!, args.caCertPem),
             awsTrustFile(spec, region),
             { path: SECRET_FILES.postgresAppPassword, kind: "stored", secret: credentials["postgres-app-password"] },
-            { path: SECRET_FILES.redisPassword, kind: "stored", secret: credentials["redis-auth-token"] },
+            // ElastiCache checks the token: a rolled-back task must still use the one it accepts now.
+            { path: SECRET_FILES.redisPassword, kind: "stored", secret: credentials["redis-auth-token"], readCurrent: true },
             { path: SECRET_FILES.apiSigningKey, kind: "stored", secret: credentials["api-signing-key"] },
             { path: SECRET_FILES.apiMetricsToken, kind: "stored", secret: credentials["api-metrics-token"] },
             ...(settings.api.standIn ? [{ path: API_STAND_IN_CONFIG, kind: "config" as const, content: renderApiStandInConfig(settings, spec.tls) }] : []),
@@ -75,8 +76,11 @@ export class Api extends pulumi.ComponentResource {
                 PGAPPNAME: "db-roles",
             },
             secrets: {
+                // Not pinned: RDS rotates its administrator password, and only the current one logs in.
                 PGPASSWORD: args.data.adminSecretArn.apply((arn) => `${arn}:password::`),
-                [RDS_ROLE_PASSWORD_ENV.app]: credentials["postgres-app-password"].arn,
+                // Pinned like the API's own file: a rolled-back revision sets the password its API reads.
+                [RDS_ROLE_PASSWORD_ENV.app]: pinnedSecret(credentials["postgres-app-password"]),
+                // Current, like the exporter (another task) reads it: this task's rollback must not change its login.
                 [RDS_ROLE_PASSWORD_ENV.exporter]: credentials["postgres-exporter-password"].arn,
             },
             files: [

@@ -21,6 +21,7 @@ import { Network } from "./Network";
 import { Postgres } from "./Postgres";
 import { Prometheus } from "./Prometheus";
 import { Redis } from "./Redis";
+import { Registries } from "./Registries";
 import type { AwsServiceArgs } from "./services";
 import { Waf } from "./Waf";
 
@@ -90,7 +91,7 @@ export class AwsStack extends pulumi.ComponentResource {
             organization: settings.namePrefix,
         }, { parent: this });
         const credentials = new Credentials(`${name}-credentials`, { base, generated, configSecrets: args.secrets }, inAws);
-        const configBucket = new ConfigBucket(`${name}-config`, { settings, keyArn: base.keyArn }, inAws);
+        const registries = new Registries(`${name}-registries`, { base, secrets: args.secrets }, inAws);
 
         const zone = aws.route53.getZoneOutput({ name: dns.zone, privateZone: false }, { parent: this, provider });
         const lb = new LoadBalancer(`${name}-lb`, {
@@ -101,6 +102,9 @@ export class AwsStack extends pulumi.ComponentResource {
             zoneId: zone.zoneId,
         }, inAws);
         new Waf(`${name}-waf`, { settings, loadBalancerArn: lb.alb.arn, jaegerPassword: generated.jaegerPassword.result }, inAws);
+        // The load balancer's log bucket is the stack's access-log bucket: the other buckets log their access there.
+        const accessLogBucket = lb.logBucket.bucket.bucket;
+        const configBucket = new ConfigBucket(`${name}-config`, { settings, keyArn: base.keyArn, accessLogBucket }, inAws);
 
         const serviceArgs: AwsServiceArgs = {
             base,
@@ -109,7 +113,8 @@ export class AwsStack extends pulumi.ComponentResource {
                 namespaceId: cluster.namespace.id,
                 subnetIds: privateSubnetIds,
                 securityGroupIds: [cluster.tasksSecurityGroup.id],
-                configBucket: { name: configBucket.bucket.bucket, arn: configBucket.bucket.arn },
+                configBucket: { name: configBucket.bucket.bucket, arn: configBucket.bucket.arn, versioning: configBucket.versioning },
+                images: registries,
             },
             caCertPem: ca.caCertPem,
             certificates: ca.certificates,
@@ -122,12 +127,13 @@ export class AwsStack extends pulumi.ComponentResource {
             loadBalancerArnSuffix: lb.alb.arnSuffix,
             efs: { fileSystemId: cluster.fileSystem.id, fileSystemArn: cluster.fileSystem.arn, accessPoints: cluster.accessPoints },
         };
-        const serviceOpts = { ...inAws, dependsOn: [lb, cluster] };
+        // Services start pulling as soon as they exist: the cache rules come first.
+        const serviceOpts = { ...inAws, dependsOn: [lb, cluster, registries] };
         const jaeger = new Jaeger(`${name}-jaeger`, serviceArgs, serviceOpts);
-        new Api(`${name}-api`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, postgres, redis, jaeger] });
+        new Api(`${name}-api`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, registries, postgres, redis, jaeger] });
         const alertmanager = new Alertmanager(`${name}-alertmanager`, serviceArgs, serviceOpts);
-        const prometheus = new Prometheus(`${name}-prometheus`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, alertmanager, postgres, redis] });
-        new Grafana(`${name}-grafana`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, prometheus] });
+        const prometheus = new Prometheus(`${name}-prometheus`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, registries, alertmanager, postgres, redis] });
+        new Grafana(`${name}-grafana`, serviceArgs, { ...serviceOpts, dependsOn: [lb, cluster, registries, prometheus] });
 
         new Dns(`${name}-dns`, {
             dns,
@@ -135,7 +141,7 @@ export class AwsStack extends pulumi.ComponentResource {
             hostnames: PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]),
             loadBalancer: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId },
         }, inAws);
-        const backups = new Backups(`${name}-backups`, base, inAws);
+        const backups = new Backups(`${name}-backups`, { ...base, accessLogBucket }, inAws);
 
         this.statefulVolumes = [encryption.key, postgres.instance, redis.replicationGroup, cluster.fileSystem, configBucket.bucket, backups.bucket, lb.logBucket.bucket];
         this.publicUrls = publicUrls(settings);

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountContext, AwsBase } from "./context";
 import { assumeRolePolicy, policyDocument } from "./iamDocuments";
-import { PrivateBucket } from "./PrivateBucket";
+import { PrivateBucket, S3_ACCESS_LOG_PREFIX } from "./PrivateBucket";
 
 /** Days before exports move to Glacier Flexible Retrieval. */
 export const EXPORT_GLACIER_AFTER_DAYS = 30;
@@ -16,13 +16,14 @@ export function exportRetentionDays(environment: string): number {
  * Backups beyond RDS's automated ones (kept `aws.postgres.backupRetentionDays`, with a final snapshot in
  * production): a private, versioned, KMS-encrypted bucket for exports (snapshot exports, pg_dump before a deploy as
  * the source runbooks do), moved to Glacier after a month and expired after the retention, and the role RDS
- * snapshot export assumes to write there.
+ * snapshot export assumes to write there. Its server access logs go to the access-log bucket.
  */
 export class Backups extends pulumi.ComponentResource {
     public readonly bucket: aws.s3.Bucket;
     public readonly exportRole: aws.iam.Role;
 
-    constructor(name: string, base: AwsBase, opts?: pulumi.ComponentResourceOptions) {
+    /** `accessLogBucket`: name of the bucket that receives its server access logs (the stack's access-log bucket). */
+    constructor(name: string, base: AwsBase & { readonly accessLogBucket: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:aws:Backups", name, {}, opts);
         const retention = exportRetentionDays(base.settings.environment);
         const store = new PrivateBucket(name, {
@@ -38,6 +39,7 @@ export class Backups extends pulumi.ComponentResource {
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
             }],
             protect: base.settings.protectStateful,
+            accessLogs: { targetBucket: base.accessLogBucket, targetPrefix: `${S3_ACCESS_LOG_PREFIX}/backups/` },
         }, { parent: this });
         this.bucket = store.bucket;
 

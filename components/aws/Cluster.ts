@@ -65,7 +65,7 @@ export class Cluster extends pulumi.ComponentResource {
             new aws.vpc.SecurityGroupIngressRule(`${name}-tasks-${what}`, {
                 securityGroupId: tasks,
                 referencedSecurityGroupId: tasks,
-                description: `${what} from the stack's tasks`,
+                description: `${what} from the ECS tasks`,
                 ipProtocol: "tcp",
                 fromPort: port,
                 toPort: port,
@@ -95,7 +95,7 @@ export class Cluster extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(`${name}-efs-nfs`, {
             securityGroupId: efsGroup.id,
             referencedSecurityGroupId: tasks,
-            description: "NFS from the stack's tasks",
+            description: "NFS from the ECS tasks",
             ipProtocol: "tcp",
             fromPort: 2049,
             toPort: 2049,

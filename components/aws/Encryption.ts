@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../settings/types";
 import { accountContext, AccountOutputs, awsName } from "./context";
 import { kmsKeyPolicy } from "./iamDocuments";
+import { cacheReadsCredentials } from "./Registries";
 
 export interface EncryptionArgs {
     readonly settings: StackSettings;
@@ -26,7 +27,7 @@ export class Encryption extends pulumi.ComponentResource {
             enableKeyRotation: true,
             // The longest window: a scheduled deletion can be cancelled for a month.
             deletionWindowInDays: 30,
-            policy: accountContext(args.account).apply(kmsKeyPolicy),
+            policy: accountContext(args.account).apply((account) => kmsKeyPolicy(account, { ecrReadsUpstreamCredentials: cacheReadsCredentials(args) })),
         }, { parent: this, protect: args.settings.protectStateful });
         this.alias = new aws.kms.Alias(name, { name: `alias/${awsName(args.settings, "data")}`, targetKeyId: this.key.keyId }, { parent: this });
         this.registerOutputs({ key: this.key, alias: this.alias });

@@ -18,11 +18,28 @@ export type ServiceFile =
     /** Non-secret configuration, uploaded to the config bucket. */
     | { readonly path: string; readonly kind: "config"; readonly content: pulumi.Input<string> }
     /** A secret only this task reads (its TLS key, a web config with a bcrypt hash); stored in Secrets Manager. */
-    | { readonly path: string; readonly kind: "secret"; readonly value: pulumi.Input<string> }
+    | { readonly path: string; readonly kind: "secret"; readonly value: pulumi.Input<string>; readonly readCurrent?: boolean }
     /** A shared credential already in Secrets Manager. */
-    | { readonly path: string; readonly kind: "stored"; readonly secret: StoredSecretRef }
+    | { readonly path: string; readonly kind: "stored"; readonly secret: StoredSecretRef; readonly readCurrent?: boolean }
     /** Public certificates fetched at start (the AWS trust bundle). */
     | { readonly path: string; readonly kind: "download"; readonly urls: readonly string[] };
+// `readCurrent` on a secret file: read AWSCURRENT instead of the version the task definition was registered with.
+// For credentials another service or AWS checks (the Redis AUTH token, another task's basic-auth password, a receiver
+// URL): rolling this task back does not roll the checking side back, so only the current value works there.
+// Everything checked inside the task itself (its TLS key and certificate, its own web config) stays pinned.
+
+/** An image as a task pulls it: the reference ECS gets and, for a private registry, the credentials secret's ARN. */
+export interface PulledImage {
+    readonly image: pulumi.Input<string>;
+    readonly credentialsArn?: pulumi.Input<string>;
+}
+
+/** Turns configured image references into what tasks pull (the stack's Registries). */
+export interface ImageResolver {
+    pull(image: string): PulledImage;
+    /** ECR repositories a first pull through the cache creates and imports into (for the execution role). */
+    readonly importRepositoryArns: pulumi.Input<pulumi.Input<string>[]>;
+}
 
 /** One container of the service's task. */
 export interface ServiceContainer {
@@ -31,8 +48,12 @@ export interface ServiceContainer {
     /** Numeric non-root `uid:gid`. */
     readonly user: string;
     readonly limits: ResourceLimits;
-    /** False for one-shot containers. Defaults to true. */
+    /** False for one-shot containers and restartable sidecars. Defaults to true. */
     readonly essential?: boolean;
+    /** ECS restarts the container when it exits (a non-essential sidecar that keeps running). Defaults to false. */
+    readonly restart?: boolean;
+    /** Overrides the image's entry point. Defaults to the image's. */
+    readonly entryPoint?: readonly string[];
     readonly command?: readonly string[];
     /** Plain, non-secret environment. */
     readonly environment?: pulumi.Input<Readonly<Record<string, pulumi.Input<string>>>>;
@@ -46,6 +67,8 @@ export interface ServiceContainer {
     readonly stateMounts?: readonly { readonly volume: string; readonly path: string }[];
     /** Containers that must exit successfully first. */
     readonly after?: readonly string[];
+    /** Shared task volumes (by name in `sharedVolumes`) this container mounts. */
+    readonly volumeMounts?: readonly { readonly volume: string; readonly path: string; readonly readOnly: boolean }[];
 }
 
 export interface FargateServiceArgs {
@@ -56,7 +79,10 @@ export interface FargateServiceArgs {
     readonly namespaceId: pulumi.Input<string>;
     readonly subnetIds: pulumi.Input<string>[];
     readonly securityGroupIds: pulumi.Input<string>[];
-    readonly configBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+    /** The config bucket; `versioning` is waited for before any upload, so every object gets a version id. */
+    readonly configBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string>; readonly versioning?: pulumi.Resource };
+    /** Resolves each container's configured image to the one tasks pull (through the ECR cache, with credentials). */
+    readonly images: ImageResolver;
     readonly containers: readonly ServiceContainer[];
     /** Tasks to run. */
     readonly desiredCount: number;
@@ -66,6 +92,10 @@ export interface FargateServiceArgs {
     readonly efs?: { readonly fileSystemId: pulumi.Input<string>; readonly fileSystemArn: pulumi.Input<string>; readonly volumes: readonly { readonly name: string; readonly accessPointId: pulumi.Input<string>; readonly accessPointArn: pulumi.Input<string> }[] };
     /** Leave `desiredCount` to an autoscaler after creation. Defaults to false. */
     readonly autoscaled?: boolean;
+    /** Task volumes one container writes and others read, each given to its writer's `owner`. Defaults to none. */
+    readonly sharedVolumes?: readonly { readonly name: string; readonly owner: string }[];
+    /** Further statements of the task role (what the task's own processes call). Defaults to none. */
+    readonly taskRoleStatements?: readonly PolicyStatement[];
 }
 
 function slug(text: string): string {
@@ -76,6 +106,37 @@ function slug(text: string): string {
 export function secretArnOf(valueFrom: string): string {
     const parts = valueFrom.split(":");
     return parts.slice(0, 7).join(":");
+}
+
+/**
+ * The version id of an uploaded configuration object, refused when S3 gave none: an object written before the
+ * bucket's versioning took effect has no version (AWS asks to wait up to 15 minutes after enabling it), and a task
+ * definition naming version "" could never start. Exported for tests.
+ */
+export function requireVersionId(key: string, versionId: string | undefined, urn: string): string {
+    if (versionId && versionId !== "null") return versionId;
+    throw new Error(`FargateService: config object "${key}" was stored without a version id (the bucket's versioning had not taken effect yet); `
+        + `a task definition must name object versions. Upload it again: \`pulumi up --replace '${urn}'\`.`);
+}
+
+/**
+ * ECS `valueFrom` for one version of a secret (`arn:json-key:version-stage:version-id`, the last field set): a task
+ * definition then keeps reading the values it was registered with, so a rollback after a rotation (a renewed
+ * certificate and its key) gets the old pair, not the old certificate with the new key. Exported for tests.
+ */
+export function pinnedValueFrom(secretArn: string, versionId: string): string {
+    if (!versionId) throw new Error(`FargateService: secret ${secretArn} has no version id to pin.`);
+    return `${secretArn}:::${versionId}`;
+}
+
+/** pinnedValueFrom over Outputs. */
+export function pinnedSecret(secret: StoredSecretRef): pulumi.Output<string> {
+    return pulumi.all([secret.arn, secret.versionId]).apply(([arn, versionId]) => pinnedValueFrom(arn, versionId));
+}
+
+/** The `valueFrom` of a secret file: its pinned version, or the bare ARN (AWSCURRENT) when it is read current. */
+function secretValueFrom(secret: StoredSecretRef, readCurrent: boolean | undefined): pulumi.Output<string> {
+    return readCurrent ? pulumi.output(secret.arn) : pinnedSecret(secret);
 }
 
 /** SHA-256 over the task's files: configuration by content, secrets by version, downloads by URL. Exported for tests. */
@@ -128,33 +189,44 @@ export class FargateService extends pulumi.ComponentResource {
                             contentType: "text/plain; charset=utf-8",
                             serverSideEncryption: "aws:kms",
                             kmsKeyId: base.keyArn,
-                        }, { parent: this });
+                        }, {
+                            parent: this,
+                            dependsOn: args.configBucket.versioning ? [args.configBucket.versioning] : [],
+                            // Deleting a versioned object through the provider deletes every version of it: a file
+                            // dropped or renamed here stays in the bucket, so earlier task definitions still find it.
+                            retainOnDelete: true,
+                        });
                         hashEntries.push(pulumi.output(f.content).apply((content) => [id, content] as [string, string]));
-                        return pulumi.all([object.key, object.versionId]).apply(([key, versionId]) => ({ path: f.path, source: { kind: "object" as const, key, versionId } }));
+                        return pulumi.all([object.key, object.versionId, object.urn]).apply(([key, versionId, urn]) => ({ path: f.path, source: { kind: "object" as const, key, versionId: requireVersionId(key, versionId, urn) } }));
                     }
                     case "secret": {
                         const { secret, version } = storedSecret(`${name}-${slug(id)}`, `${settings.namePrefix}/${serviceName}/${id.replace(/^\/+/, "")}`, f.value, base, this);
                         secretArns.push(secret.arn);
                         hashEntries.push(pulumi.all([version.versionId]).apply(([v]) => [id, `secret:${v}`] as [string, string]));
-                        return secret.arn.apply((valueFrom) => ({ path: f.path, source: { kind: "secret" as const, valueFrom } }));
+                        return secretValueFrom({ arn: secret.arn, versionId: version.versionId }, f.readCurrent).apply((valueFrom) => ({ path: f.path, source: { kind: "secret" as const, valueFrom } }));
                     }
                     case "stored":
                         secretArns.push(f.secret.arn);
                         hashEntries.push(pulumi.output(f.secret.versionId).apply((v) => [id, `secret:${v}`] as [string, string]));
-                        return pulumi.output(f.secret.arn).apply((valueFrom) => ({ path: f.path, source: { kind: "secret" as const, valueFrom } }));
+                        return secretValueFrom(f.secret, f.readCurrent).apply((valueFrom) => ({ path: f.path, source: { kind: "secret" as const, valueFrom } }));
                     case "download":
                         hashEntries.push([id, `download:${f.urls.join(" ")}`]);
                         return { path: f.path, source: { kind: "download" as const, urls: [...f.urls] } };
                 }
             });
             for (const valueFrom of Object.values(c.secrets ?? {})) secretArns.push(pulumi.output(valueFrom).apply(secretArnOf));
+            const pulled = args.images.pull(c.image);
+            if (pulled.credentialsArn) secretArns.push(pulled.credentialsArn);
             return pulumi.output({
                 name: c.name,
-                image: c.image,
+                image: pulled.image,
+                repositoryCredentials: pulled.credentialsArn,
                 user: c.user,
                 cpu: cpuUnits(c.limits.cpus),
                 memoryMiB: c.limits.memoryMiB,
                 essential: c.essential ?? true,
+                restart: c.restart,
+                entryPoint: c.entryPoint ? [...c.entryPoint] : undefined,
                 command: c.command ? [...c.command] : undefined,
                 environment: c.environment ?? {},
                 secrets: c.secrets ?? {},
@@ -164,11 +236,13 @@ export class FargateService extends pulumi.ComponentResource {
                 files,
                 stateMounts: c.stateMounts ? c.stateMounts.map((m) => ({ ...m })) : undefined,
                 after: c.after ? [...c.after] : undefined,
+                volumeMounts: c.volumeMounts ? c.volumeMounts.map((m) => ({ ...m })) : undefined,
             }).apply((p) => p as unknown as ContainerPlan);
         });
         this.configHash = pulumi.all(hashEntries).apply((entries) => configHash(entries));
-        const layout: pulumi.Output<TaskLayout> = pulumi.all([pulumi.all(plans), args.configBucket.name, this.logGroup.name, this.configHash]).apply(([containers, configBucket, logGroup, hash]) =>
-            taskLayout({ region: base.aws.region, logGroup, configBucket, initImage: AWS_CLI_IMAGE, configHash: hash, containers }));
+        const initImage = args.images.pull(AWS_CLI_IMAGE);
+        const layout: pulumi.Output<TaskLayout> = pulumi.all([pulumi.all(plans), args.configBucket.name, this.logGroup.name, this.configHash, initImage.image]).apply(([containers, configBucket, logGroup, hash, init]) =>
+            taskLayout({ region: base.aws.region, logGroup, configBucket, initImage: init, configHash: hash, containers, sharedVolumes: args.sharedVolumes }));
 
         const account = accountContext(base.account);
         this.executionRole = new aws.iam.Role(`${name}-execution`, {
@@ -177,10 +251,12 @@ export class FargateService extends pulumi.ComponentResource {
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-execution`, {
             role: this.executionRole.id,
-            policy: pulumi.all([this.logGroup.arn, base.keyArn, pulumi.all(secretArns)]).apply(([logGroupArn, keyArn, secrets]) => policyDocument([
+            policy: pulumi.all([this.logGroup.arn, base.keyArn, pulumi.all(secretArns), pulumi.output(args.images.importRepositoryArns)]).apply(([logGroupArn, keyArn, secrets, cacheRepositories]) => policyDocument([
                 { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
-                // Private ECR repositories (the team's API image); public images need no permission.
+                // ECR: the pull-through cache's repositories and private ones (the team's API image).
                 { Sid: "PullFromEcr", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: "*" },
+                // The first pull of an image through the cache creates its repository and imports it from upstream.
+                ...(cacheRepositories.length > 0 ? [{ Sid: "ImportThroughCache", Effect: "Allow", Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], Resource: [...cacheRepositories].sort() } as PolicyStatement] : []),
                 ...(secrets.length > 0 ? [
                     { Sid: "ThisTasksSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...new Set(secrets)].sort() } as PolicyStatement,
                     { Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn } as PolicyStatement,
@@ -205,6 +281,7 @@ export class FargateService extends pulumi.ComponentResource {
                     Resource: fileSystemArn,
                     Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPointArns } },
                 } as PolicyStatement] : []),
+                ...(args.taskRoleStatements ?? []),
             ])),
         }, { parent: this });
 
@@ -253,7 +330,10 @@ export class FargateService extends pulumi.ComponentResource {
             enableEcsManagedTags: true,
             propagateTags: "SERVICE",
             enableExecuteCommand: false,
-        }, { parent: this, ignoreChanges: args.autoscaled ? ["desiredCount"] : [] });
+            // `pulumi up` returns once the tasks run (or fails when they never do, as on a broken first deploy),
+            // and deletes what the old revision used only after that.
+            waitForSteadyState: true,
+        }, { parent: this, ignoreChanges: args.autoscaled ? ["desiredCount"] : [], customTimeouts: { create: "30m", update: "30m" } });
 
         this.registerOutputs({
             service: this.service,

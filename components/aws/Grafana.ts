@@ -35,8 +35,9 @@ export class Grafana extends pulumi.ComponentResource {
                     { path: CONFIG_PATHS.grafanaDashboardProviders, kind: "config", content: renderGrafanaDashboardProviders(settings) },
                     ...Object.entries(renderDashboards(settings)).map(([file, content]) => ({ path: `${CONFIG_PATHS.grafanaDashboardsDir}/${file}`, kind: "config" as const, content })),
                     { path: SECRET_FILES.grafanaAdminPassword, kind: "stored", secret: credentials["grafana-admin-password"] },
-                    { path: SECRET_FILES.prometheusPassword, kind: "stored", secret: credentials["prometheus-password"] },
-                    { path: SECRET_FILES.alertmanagerPassword, kind: "stored", secret: credentials["alertmanager-password"] },
+                    // Checked by Prometheus and Alertmanager, which a rollback of Grafana does not roll back.
+                    { path: SECRET_FILES.prometheusPassword, kind: "stored", secret: credentials["prometheus-password"], readCurrent: true },
+                    { path: SECRET_FILES.alertmanagerPassword, kind: "stored", secret: credentials["alertmanager-password"], readCurrent: true },
                     ...tlsFiles(spec, args.certificates.grafana!, args.caCertPem),
                 ],
                 stateMounts: [{ volume: "grafana-data", path: GRAFANA_DATA_DIR }],

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSettings } from "../settings/types";
-import { accountContext, AwsBase, awsName } from "./context";
-import { albAccessLogStatements } from "./iamDocuments";
-import { PrivateBucket } from "./PrivateBucket";
+import { accountContext, AwsBase, awsName, boundedAwsName, replacementKey } from "./context";
+import { albAccessLogStatements, s3AccessLogStatement } from "./iamDocuments";
+import { PrivateBucket, S3_ACCESS_LOG_PREFIX } from "./PrivateBucket";
 
 export interface LoadBalancerArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -28,6 +28,18 @@ export function targetHealthChecks(settings: StackSettings): Readonly<Record<Pub
         alertmanager: { path: "/-/healthy", matcher: "200,401" },
         jaeger: { path: "/", matcher: "200" },
     };
+}
+
+/** Elastic Load Balancing allows 32 characters in load balancer and target group names. */
+export const ELB_NAME_MAX = 32;
+
+/**
+ * A target group's name: the stack prefix (shortened to fit 32 characters), the endpoint, and a key of the inputs
+ * that force its replacement, so a replacement gets a new name and is created beside the old group before the
+ * listener rule and the service move over (a fixed name would collide with the group being replaced).
+ */
+export function targetGroupName(settings: StackSettings, endpoint: PublicEndpoint, forcing: { port: number; protocol: string; protocolVersion: string; targetType: string }): string {
+    return boundedAwsName(settings, `${endpoint}-${replacementKey({ ...forcing, vpcCidr: settings.aws?.vpcCidr })}`, ELB_NAME_MAX);
 }
 
 /** Access log objects go under this prefix in the log bucket. */
@@ -97,11 +109,17 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.logBucket = new PrivateBucket(`${name}-logs`, {
             versioned: false,
             lifecycleRules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: base.aws.logRetentionDays } }],
-            extraStatements: (bucketArn) => pulumi.all([elbAccount.arn, account]).apply(([elbArn, acct]) => albAccessLogStatements(bucketArn, ACCESS_LOG_PREFIX, elbArn, acct)),
+            // It also receives the S3 server access logs of the stack's other buckets (ConfigBucket, Backups).
+            extraStatements: (bucketArn) => pulumi.all([elbAccount.arn, account]).apply(([elbArn, acct]) => [
+                ...albAccessLogStatements(bucketArn, ACCESS_LOG_PREFIX, elbArn, acct),
+                s3AccessLogStatement(bucketArn, S3_ACCESS_LOG_PREFIX, `arn:${acct.partition}:s3:::${settings.namePrefix}-*`, acct),
+            ]),
             protect: settings.protectStateful,
         }, { parent: this });
 
         this.alb = new aws.lb.LoadBalancer(name, {
+            // Explicit: Pulumi's auto-name (resource name plus 8 characters) exceeds ELB's 32.
+            name: boundedAwsName(settings, "lb", ELB_NAME_MAX),
             loadBalancerType: "application",
             internal: false,
             securityGroups: [this.securityGroup.id],
@@ -161,12 +179,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
         const targetGroups = {} as Record<PublicEndpoint, aws.lb.TargetGroup>;
         PUBLIC_ENDPOINTS.forEach((endpoint, i) => {
             const protocol = endpoint === "api" && settings.api.scheme === "http" ? "HTTP" : "HTTPS";
+            const forcing = { port: ports[endpoint], protocol, protocolVersion: "HTTP1", targetType: "ip" };
             const group = new aws.lb.TargetGroup(`${name}-${endpoint}`, {
+                name: targetGroupName(settings, endpoint, forcing),
                 vpcId: base.vpcId,
-                targetType: "ip",
-                port: ports[endpoint],
-                protocol,
-                protocolVersion: "HTTP1",
+                ...forcing,
                 deregistrationDelay: 30,
                 healthCheck: { enabled: true, protocol, path: checks[endpoint].path, matcher: checks[endpoint].matcher, interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
                 tags: { Name: awsName(settings, endpoint) },

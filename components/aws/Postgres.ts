@@ -69,7 +69,7 @@ export class Postgres extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(`${name}-from-tasks`, {
             securityGroupId: this.securityGroup.id,
             referencedSecurityGroupId: base.tasksSecurityGroupId,
-            description: "PostgreSQL from the stack's tasks",
+            description: "PostgreSQL from the ECS tasks",
             ipProtocol: "tcp",
             fromPort: specs.postgres.port,
             toPort: specs.postgres.port,
@@ -117,7 +117,12 @@ export class Postgres extends pulumi.ComponentResource {
             performanceInsightsRetentionPeriod: 7,
             enabledCloudwatchLogsExports: [...RDS_LOG_EXPORTS],
             autoMinorVersionUpgrade: true,
-            applyImmediately: false,
+            // The major is pinned in `aws.postgres.engineVersion`: changing it there is the decision to upgrade, and
+            // RDS refuses a new major (and its new parameter group family) without this flag.
+            allowMajorVersionUpgrade: true,
+            // In the maintenance window unless the stack asks for now (a major upgrade at a chosen hour: the old
+            // parameter group can only be deleted once the instance has moved to the new one).
+            applyImmediately: awsSettings.postgres.applyImmediately,
         }, { parent: this, protect: settings.protectStateful, dependsOn: logGroups });
         this.adminSecretArn = this.instance.masterUserSecrets.apply((secrets) => {
             const arn = secrets?.[0]?.secretArn;

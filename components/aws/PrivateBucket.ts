@@ -2,6 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { denyInsecureTransport, PolicyStatement, policyDocument } from "./iamDocuments";
 
+/** Where S3 server access logs go in the access-log bucket, one prefix per source bucket below it. */
+export const S3_ACCESS_LOG_PREFIX = "s3";
+
 export interface PrivateBucketArgs {
     /** KMS key ARN for SSE-KMS. Undefined means SSE-S3 (AES256), for writers that cannot use KMS (ALB access logs). */
     readonly kmsKeyArn?: pulumi.Input<string>;
@@ -13,15 +16,20 @@ export interface PrivateBucketArgs {
     readonly extraStatements?: (bucketArn: string) => pulumi.Input<PolicyStatement[]>;
     /** `protect` the bucket (production). */
     readonly protect: boolean;
+    /** Server access logging into another bucket, under a prefix of this bucket's own. Defaults to none (a log bucket). */
+    readonly accessLogs?: { readonly targetBucket: pulumi.Input<string>; readonly targetPrefix: string };
 }
 
 /**
  * An S3 bucket nobody outside the account can reach: all four public-access blocks, ACLs disabled (bucket owner
- * enforced), default encryption, optional versioning and lifecycle, and a policy that denies any request without TLS.
+ * enforced), default encryption, optional versioning, lifecycle and server access logging, and a policy that denies
+ * any request without TLS.
  */
 export class PrivateBucket extends pulumi.ComponentResource {
     public readonly bucket: aws.s3.Bucket;
     public readonly policy: aws.s3.BucketPolicy;
+    /** The versioning configuration, when versioned: writers that need object versions wait for it. */
+    public readonly versioning?: aws.s3.BucketVersioning;
 
     constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:aws:PrivateBucket", name, {}, opts);
@@ -42,7 +50,10 @@ export class PrivateBucket extends pulumi.ComponentResource {
                 : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
         }, { parent: this });
         if (args.versioned ?? true) {
-            new aws.s3.BucketVersioning(name, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+            this.versioning = new aws.s3.BucketVersioning(name, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+        }
+        if (args.accessLogs) {
+            new aws.s3.BucketLogging(name, { bucket, targetBucket: args.accessLogs.targetBucket, targetPrefix: args.accessLogs.targetPrefix }, { parent: this });
         }
         if (args.lifecycleRules && args.lifecycleRules.length > 0) {
             new aws.s3.BucketLifecycleConfiguration(name, { bucket, rules: args.lifecycleRules }, { parent: this });
@@ -51,6 +62,6 @@ export class PrivateBucket extends pulumi.ComponentResource {
             bucket,
             policy: this.bucket.arn.apply((arn) => pulumi.output(args.extraStatements?.(arn) ?? []).apply((extra) => policyDocument([denyInsecureTransport(arn), ...extra]))),
         }, { parent: this, dependsOn: [publicAccess] });
-        this.registerOutputs({ bucket: this.bucket, policy: this.policy });
+        this.registerOutputs({ bucket: this.bucket, policy: this.policy, versioning: this.versioning });
     }
 }

@@ -2,13 +2,55 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderAlertRules } from "../render/alertRules";
 import { renderBlackboxConfig } from "../render/blackbox";
 import { renderHttpClientConfig } from "../render/httpClientConfig";
-import { prometheusArgs, renderPrometheusConfig } from "../render/prometheus";
+import { API_TARGETS_FILE, prometheusArgs, renderPrometheusConfig } from "../render/prometheus";
 import { redisExporterTlsVersion, renderWebConfig } from "../render/webConfig";
 import { goTlsListenerHealthcheck } from "../services/healthchecks";
-import { BASIC_AUTH_USERS, CONFIG_PATHS, POSTGRES_EXPORTER_USER, PROMETHEUS_TSDB_DIR, SECRET_FILES } from "../services/catalogue";
-import { awsTrustBundlePath } from "./context";
+import { BASIC_AUTH_USERS, CONFIG_PATHS, POSTGRES_EXPORTER_USER, PROMETHEUS_TSDB_DIR, SECRET_FILES, serviceNamespace } from "../services/catalogue";
+import { AWS_CLI_IMAGE, awsTrustBundlePath } from "./context";
+import { renderDiscoveryScript } from "./discoveryScript";
 import { FargateService, ServiceContainer } from "./FargateService";
+import type { PolicyStatement } from "./iamDocuments";
 import { AwsServiceArgs, awsTrustFile, efsVolume, tlsFiles } from "./services";
+
+/** The task volume the discovery sidecar writes the API's targets into and Prometheus reads them from. */
+const API_TARGETS_VOLUME = "api-targets";
+const API_TARGETS_DIR = API_TARGETS_FILE.slice(0, API_TARGETS_FILE.lastIndexOf("/"));
+/** How often the sidecar asks Cloud Map for the API's tasks (autoscaling adds one within a minute or so). */
+const API_DISCOVERY_INTERVAL_SECONDS = 30;
+/** The AWS CLI in a loop: a sixteenth of a vCPU and 128 MiB. */
+const API_DISCOVERY_LIMITS = { cpus: 0.0625, memoryMiB: 128 };
+
+/**
+ * The sidecar that lists every API task for Prometheus: the AWS CLI asks Cloud Map's API (DiscoverInstances, up to
+ * 1000 instances) and writes the addresses as a file_sd file. Not essential (Prometheus keeps the last targets when
+ * it is down) but restarted by ECS when it exits; runs as Prometheus's user, which owns the shared volume.
+ */
+function apiDiscovery(args: AwsServiceArgs): { container: ServiceContainer; taskRoleStatements: PolicyStatement[] } {
+    const { settings, specs } = args.base;
+    const namespace = serviceNamespace(settings);
+    return {
+        container: {
+            name: "api-discovery",
+            image: AWS_CLI_IMAGE,
+            user: specs.prometheus.user,
+            limits: API_DISCOVERY_LIMITS,
+            essential: false,
+            restart: true,
+            entryPoint: ["/bin/sh", "-c"],
+            command: [renderDiscoveryScript({ namespace, service: "api", port: specs.api.port, file: API_TARGETS_FILE, intervalSeconds: API_DISCOVERY_INTERVAL_SECONDS })],
+            environment: { AWS_REGION: args.base.aws.region },
+            files: [],
+            volumeMounts: [{ volume: API_TARGETS_VOLUME, path: API_TARGETS_DIR, readOnly: false }],
+        },
+        taskRoleStatements: [{
+            Sid: "DiscoverApiTasks",
+            Effect: "Allow",
+            Action: "servicediscovery:DiscoverInstances",
+            Resource: "*",
+            Condition: { StringEquals: { "servicediscovery:NamespaceName": namespace, "servicediscovery:ServiceName": "api" } },
+        }],
+    };
+}
 
 /**
  * Prometheus on Fargate with its TSDB on EFS, and the exporters as sidecars of its task (reached by the task's
@@ -49,11 +91,13 @@ export class Prometheus extends pulumi.ComponentResource {
                     content: renderHttpClientConfig({ caFile: spec.tls.ca, serverName: spec.alias, basicAuth: { username: BASIC_AUTH_USERS.prometheus, passwordFile: SECRET_FILES.prometheusPassword } }),
                 },
                 { path: SECRET_FILES.prometheusPassword, kind: "stored", secret: credentials["prometheus-password"] },
-                { path: SECRET_FILES.alertmanagerPassword, kind: "stored", secret: credentials["alertmanager-password"] },
-                { path: SECRET_FILES.apiMetricsToken, kind: "stored", secret: credentials["api-metrics-token"] },
+                // Checked by Alertmanager and the API, which a rollback of this task does not roll back.
+                { path: SECRET_FILES.alertmanagerPassword, kind: "stored", secret: credentials["alertmanager-password"], readCurrent: true },
+                { path: SECRET_FILES.apiMetricsToken, kind: "stored", secret: credentials["api-metrics-token"], readCurrent: true },
                 ...tlsFiles(spec, certificates.prometheus!, caCertPem),
             ],
             stateMounts: [{ volume: "prometheus-data", path: PROMETHEUS_TSDB_DIR }],
+            volumeMounts: [{ volume: API_TARGETS_VOLUME, path: API_TARGETS_DIR, readOnly: true }],
             healthCheck: ["CMD", "promtool", "check", "healthy", `--url=https://127.0.0.1:${spec.port}`, `--http.config.file=${CONFIG_PATHS.prometheusHealthcheckConfig}`],
             startPeriodSeconds: 60,
         };
@@ -73,7 +117,7 @@ export class Prometheus extends pulumi.ComponentResource {
             ports: [pgExporter.port],
             files: [
                 { path: CONFIG_PATHS.postgresExporterWebConfig, kind: "config", content: renderWebConfig({ tls: pgExporter.tls, minVersion }) },
-                { path: SECRET_FILES.postgresExporterPassword, kind: "stored", secret: credentials["postgres-exporter-password"] },
+                { path: SECRET_FILES.postgresExporterPassword, kind: "stored", secret: credentials["postgres-exporter-password"], readCurrent: true },
                 awsTrustFile(pgExporter, region),
                 ...tlsFiles(pgExporter, certificates.postgresExporter!, caCertPem),
             ],
@@ -100,7 +144,7 @@ export class Prometheus extends pulumi.ComponentResource {
             ports: [redisExporterSpec.port],
             files: [
                 // redis_exporter reads a JSON map of Redis URL to password.
-                { path: SECRET_FILES.redisExporterPasswordMap, kind: "secret", value: pulumi.all([redisUrl, generated.redisPassword.result]).apply(([url, password]) => JSON.stringify({ [url]: password })) },
+                { path: SECRET_FILES.redisExporterPasswordMap, kind: "secret", value: pulumi.all([redisUrl, generated.redisPassword.result]).apply(([url, password]) => JSON.stringify({ [url]: password })), readCurrent: true },
                 awsTrustFile(redisExporterSpec, region),
                 ...tlsFiles(redisExporterSpec, certificates.redisExporter!, caCertPem),
             ],
@@ -125,11 +169,14 @@ export class Prometheus extends pulumi.ComponentResource {
             startPeriodSeconds: 20,
         };
 
+        const discovery = apiDiscovery(args);
         this.service = new FargateService(name, {
             base,
             serviceName: "prometheus",
             ...args.runtime,
-            containers: [prometheus, postgresExporter, redisExporter, blackboxExporter],
+            containers: [prometheus, postgresExporter, redisExporter, blackboxExporter, discovery.container],
+            sharedVolumes: [{ name: API_TARGETS_VOLUME, owner: spec.user }],
+            taskRoleStatements: discovery.taskRoleStatements,
             desiredCount: 1,
             loadBalancer: { targetGroupArn: args.targetGroups.prometheus.arn, containerName: "prometheus", containerPort: spec.port },
             efs: efsVolume(args, "prometheus"),

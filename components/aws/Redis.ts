@@ -32,7 +32,7 @@ export class Redis extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(`${name}-from-tasks`, {
             securityGroupId: this.securityGroup.id,
             referencedSecurityGroupId: base.tasksSecurityGroupId,
-            description: "Redis from the stack's tasks",
+            description: "Redis from the ECS tasks",
             ipProtocol: "tcp",
             fromPort: specs.redis.port,
             toPort: specs.redis.port,
@@ -64,7 +64,10 @@ export class Redis extends pulumi.ComponentResource {
             transitEncryptionEnabled: true,
             transitEncryptionMode: "required",
             authToken: pulumi.secret(base.authToken),
-            authTokenUpdateStrategy: "ROTATE",
+            // SET (the default) leaves only the current token valid. A rotation without downtime runs twice: ROTATE
+            // with the new token (old and new both valid while the tasks move over), then SET again, which ends it
+            // with the new token only (README, "Rotating the Redis AUTH token"). A ROTATE left in place keeps both.
+            authTokenUpdateStrategy: engine.authTokenUpdateStrategy,
             snapshotRetentionLimit: awsSettings.postgres.backupRetentionDays,
             snapshotWindow: "01:00-02:00",
             maintenanceWindow: "sun:04:30-sun:05:30",

@@ -14,11 +14,24 @@ export interface WafArgs {
 /** AWS managed rule groups every request passes through, in order. */
 export const MANAGED_RULE_GROUPS = ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet"] as const;
 
+/** The common rule set's rule that blocks every request body over 8 KB; the stack counts it and scopes its own. */
+export const CRS_BODY_SIZE_RULE = "SizeRestrictions_BODY";
+/** WAF sees at most the first 8 KB of a body behind an ALB; larger bodies are "oversize". */
+export const ALB_BODY_INSPECTION_BYTES = 8192;
+
+/** Managed rule overrides: the body-size rule only counts (`limit-request-body-size` takes its place). */
+export function managedRuleOverrides(group: (typeof MANAGED_RULE_GROUPS)[number]): { name: string; actionToUse: { count: {} } }[] {
+    return group === "AWSManagedRulesCommonRuleSet" ? [{ name: CRS_BODY_SIZE_RULE, actionToUse: { count: {} } }] : [];
+}
+
+/** The public endpoints whose requests may carry bodies over 8 KB. */
+export const LARGE_BODY_ENDPOINTS = ["grafana", "api"] as const;
+
 function visibility(metricName: string) {
     return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
 }
 
-function headerEquals(header: string, value: pulumi.Input<string>, positionalConstraint = "EXACTLY") {
+function headerEquals(header: string, value: pulumi.Input<string>, positionalConstraint = "EXACTLY"): aws.types.input.wafv2.WebAclRuleStatement {
     return {
         byteMatchStatement: {
             fieldToMatch: { singleHeader: { name: header } },
@@ -86,9 +99,33 @@ export class Waf extends pulumi.ComponentResource {
                 name: group,
                 priority: 10 + i,
                 overrideAction: { none: {} },
-                statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group } },
+                statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group, ruleActionOverrides: managedRuleOverrides(group) } },
                 visibilityConfig: visibility(metric(group)),
             })),
+            {
+                // The common rule set blocks every body over 8 KB, which breaks Grafana's dashboard saves and the
+                // API's larger posts. Those two hosts take larger bodies (WAF inspects only their first 8 KB, and
+                // the applications bound them); every other host keeps the 8 KB limit.
+                name: "limit-request-body-size",
+                priority: 20,
+                action: { block: {} },
+                statement: {
+                    andStatement: {
+                        statements: [
+                            {
+                                sizeConstraintStatement: {
+                                    fieldToMatch: { body: { oversizeHandling: "MATCH" } },
+                                    comparisonOperator: "GT",
+                                    size: ALB_BODY_INSPECTION_BYTES,
+                                    textTransformations: [{ priority: 0, type: "NONE" }],
+                                },
+                            },
+                            { notStatement: { statement: { orStatement: { statements: LARGE_BODY_ENDPOINTS.map((e) => headerEquals("host", settings.hostnames[e])) } } } },
+                        ],
+                    },
+                },
+                visibilityConfig: visibility(metric("body-size")),
+            },
         ];
 
         this.webAcl = new aws.wafv2.WebAcl(name, {

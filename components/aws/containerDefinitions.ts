@@ -1,5 +1,5 @@
 import { fargateSize, FargateSize } from "./fargateSize";
-import { InitFile, renderInitScript, secretEnvName } from "./initScript";
+import { HandOver, InitFile, renderInitScript, secretEnvName } from "./initScript";
 
 /** Where a container's file comes from, before the init container's environment names are assigned. */
 export type TaskFileSource =
@@ -18,14 +18,22 @@ export interface TaskFile {
 export interface ContainerPlan {
     readonly name: string;
     readonly image: string;
+    /** Secrets Manager ARN of the registry credentials (`{"username","password"}`) for a private, non-ECR registry. */
+    readonly repositoryCredentials?: string;
     /** Numeric non-root `uid[:gid]`; the init container hands this container's secret files to this user. */
     readonly user: string;
-    /** CPU units (1024 = one vCPU). */
+    /** CPU units (1024 = one vCPU) reserved while it runs; one-shot containers (`essential: false`) reserve none. */
     readonly cpu: number;
     /** Hard memory limit in MiB. */
     readonly memoryMiB: number;
-    /** False for one-shot containers (database role set-up). Defaults to true. */
+    /** False for one-shot containers (database role set-up) and restartable sidecars. Defaults to true. */
     readonly essential?: boolean;
+    /** Overrides the image's entry point. */
+    readonly entryPoint?: readonly string[];
+    /** ECS restarts the container when it exits (a non-essential sidecar that keeps running); it reserves CPU. */
+    readonly restart?: boolean;
+    /** Task volumes shared with other containers of the task (`TaskPlan.sharedVolumes`). */
+    readonly volumeMounts?: readonly { readonly volume: string; readonly path: string; readonly readOnly: boolean }[];
     readonly command?: readonly string[];
     /** Plain, non-secret environment. */
     readonly environment?: Readonly<Record<string, string>>;
@@ -53,16 +61,20 @@ export interface TaskPlan {
     /** Content hash of the task's configuration and secret versions; set as `CONFIG_SHA256` on the init container. */
     readonly configHash: string;
     readonly containers: readonly ContainerPlan[];
+    /** Task volumes one container writes and others read; the init container gives each to its writer's user. */
+    readonly sharedVolumes?: readonly { readonly name: string; readonly owner: string }[];
 }
 
 /** An ECS container definition, in the JSON field names of the ECS API (the subset we set). */
 export interface EcsContainerDefinition {
     readonly name: string;
     readonly image: string;
+    readonly repositoryCredentials?: { credentialsParameter: string };
     readonly essential: boolean;
     readonly user: string;
     readonly readonlyRootFilesystem: true;
-    readonly cpu: number;
+    /** Absent on one-shot containers: they reserve no CPU. */
+    readonly cpu?: number;
     readonly memory: number;
     readonly entryPoint?: string[];
     readonly command?: string[];
@@ -71,6 +83,7 @@ export interface EcsContainerDefinition {
     readonly portMappings: { containerPort: number; protocol: "tcp" }[];
     readonly mountPoints: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
     readonly dependsOn?: { containerName: string; condition: "SUCCESS" }[];
+    readonly restartPolicy?: { enabled: true; restartAttemptPeriod: number };
     readonly healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
     readonly linuxParameters: { initProcessEnabled: boolean; capabilities: { drop: string[] } };
     readonly logConfiguration: { logDriver: "awslogs"; options: Record<string, string> };
@@ -85,8 +98,9 @@ export interface TaskLayout {
 
 /** Where the init container mounts the config volumes it fills. */
 export const INIT_MOUNT_ROOT = "/out";
-const INIT_CPU = 64;
 const INIT_MEMORY_MIB = 128;
+/** A restarted container must run this long before ECS counts the next exit as a new failure (ECS's minimum is 60). */
+const RESTART_ATTEMPT_PERIOD_SECONDS = 60;
 
 function dirname(path: string): string {
     return path.slice(0, path.lastIndexOf("/")) || "/";
@@ -170,35 +184,49 @@ export function taskLayout(plan: TaskPlan): TaskLayout {
             }
         }
     }
-    const inits: EcsContainerDefinition[] = consumers.length === 0 ? [] : [{
+    const shared = plan.sharedVolumes ?? [];
+    const configVolumeNames = new Set([...volumesOf.values()].flat().map((v) => v.volume));
+    for (const v of shared) if (configVolumeNames.has(v.name)) throw new Error(`taskLayout: shared volume "${v.name}" has a configuration volume's name.`);
+    for (const c of plan.containers) {
+        for (const m of c.volumeMounts ?? []) if (!shared.some((v) => v.name === m.volume)) throw new Error(`taskLayout: container "${c.name}" mounts "${m.volume}", which is not a shared volume of the task.`);
+    }
+    const handOver: HandOver[] = shared.map((v) => ({ dir: `${INIT_MOUNT_ROOT}/${v.name}`, owner: v.owner }));
+    const inits: EcsContainerDefinition[] = consumers.length === 0 && shared.length === 0 ? [] : [{
         name: INIT_CONTAINER,
         image: plan.initImage,
         essential: false,
         user: INIT_USER,
         readonlyRootFilesystem: true,
-        cpu: INIT_CPU,
         memory: INIT_MEMORY_MIB,
         entryPoint: ["/bin/sh", "-c"],
-        command: [renderInitScript(files)],
+        command: [renderInitScript(files, handOver)],
         environment: env({ AWS_REGION: plan.region, CONFIG_BUCKET: plan.configBucket, CONFIG_SHA256: plan.configHash }),
         secrets: secrets.sort((a, b) => a.name.localeCompare(b.name)),
         portMappings: [],
-        mountPoints: consumers.flatMap((c) => (volumesOf.get(c.name) ?? []).map((v) => ({ sourceVolume: v.volume, containerPath: `${INIT_MOUNT_ROOT}/${v.volume}`, readOnly: false }))),
+        mountPoints: [
+            ...consumers.flatMap((c) => (volumesOf.get(c.name) ?? []).map((v) => ({ sourceVolume: v.volume, containerPath: `${INIT_MOUNT_ROOT}/${v.volume}`, readOnly: false }))),
+            ...shared.map((v) => ({ sourceVolume: v.name, containerPath: `${INIT_MOUNT_ROOT}/${v.name}`, readOnly: false })),
+        ],
         linuxParameters: { initProcessEnabled: false, capabilities: { drop: [...INIT_DROPPED_CAPABILITIES] } },
         logConfiguration: logConfiguration(plan, INIT_CONTAINER),
     }];
 
     const mains: EcsContainerDefinition[] = plan.containers.map((c) => {
-        const waitFor = [...(c.files.length > 0 ? [INIT_CONTAINER] : []), ...(c.after ?? [])];
+        const waitFor = [...(c.files.length > 0 || (c.volumeMounts ?? []).length > 0 ? [INIT_CONTAINER] : []), ...(c.after ?? [])];
+        const oneShot = c.essential === false && !c.restart;
         for (const other of c.after ?? []) if (!names.has(other)) throw new Error(`taskLayout: container "${c.name}" waits for unknown container "${other}".`);
         return {
             name: c.name,
             image: c.image,
+            ...(c.repositoryCredentials ? { repositoryCredentials: { credentialsParameter: c.repositoryCredentials } } : {}),
             essential: c.essential ?? true,
             user: c.user,
             readonlyRootFilesystem: true,
-            cpu: c.cpu,
+            // One-shot containers run before the others start (those wait for their SUCCESS): a reservation would only
+            // raise the task's size, and unreserved they get the CPU the idle task has anyway. Memory stays a hard limit.
+            ...(oneShot ? {} : { cpu: c.cpu }),
             memory: c.memoryMiB,
+            ...(c.entryPoint ? { entryPoint: [...c.entryPoint] } : {}),
             ...(c.command ? { command: [...c.command] } : {}),
             environment: env(c.environment ?? {}),
             secrets: Object.entries(c.secrets ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, valueFrom]) => ({ name, valueFrom })),
@@ -206,8 +234,10 @@ export function taskLayout(plan: TaskPlan): TaskLayout {
             mountPoints: [
                 ...(volumesOf.get(c.name) ?? []).map((v) => ({ sourceVolume: v.volume, containerPath: v.root, readOnly: true })),
                 ...(c.stateMounts ?? []).map((m) => ({ sourceVolume: m.volume, containerPath: m.path, readOnly: false })),
+                ...(c.volumeMounts ?? []).map((m) => ({ sourceVolume: m.volume, containerPath: m.path, readOnly: m.readOnly })),
             ],
             ...(waitFor.length > 0 ? { dependsOn: waitFor.map((containerName) => ({ containerName, condition: "SUCCESS" as const })) } : {}),
+            ...(c.restart ? { restartPolicy: { enabled: true as const, restartAttemptPeriod: RESTART_ATTEMPT_PERIOD_SECONDS } } : {}),
             ...(c.healthCheck ? { healthCheck: { command: [...c.healthCheck], interval: 15, timeout: 5, retries: 5, startPeriod: c.startPeriodSeconds ?? 30 } } : {}),
             linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } },
             logConfiguration: logConfiguration(plan, c.name),
@@ -217,7 +247,7 @@ export function taskLayout(plan: TaskPlan): TaskLayout {
     const all = [...inits, ...mains];
     return {
         containerDefinitions: all,
-        configVolumes: [...volumesOf.values()].flat().map((v) => v.volume),
-        size: fargateSize(all.reduce((sum, c) => sum + c.cpu, 0), all.reduce((sum, c) => sum + c.memory, 0)),
+        configVolumes: [...[...volumesOf.values()].flat().map((v) => v.volume), ...shared.map((v) => v.name)],
+        size: fargateSize(all.reduce((sum, c) => sum + (c.cpu ?? 0), 0), all.reduce((sum, c) => sum + c.memory, 0)),
     };
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import type { WorkloadSpec } from "../services/catalogue";
 import type { AwsSettings, StackSettings, WorkloadName } from "../settings/types";
 import type { AccountContext } from "./iamDocuments";
@@ -53,6 +54,29 @@ export function awsName(settings: StackSettings, suffix: string): string {
     return `${settings.namePrefix}-${suffix}`;
 }
 
+/** Characters of the hash that keeps a shortened name unique per stack. */
+const NAME_HASH_LENGTH = 6;
+
+/**
+ * A physical name of at most `max` characters for services with short limits (load balancers and target groups
+ * allow 32): `<project>-<stack>-<suffix>` when it fits; otherwise the prefix is cut short and a hash of the full name
+ * keeps two stacks (or projects) sharing a cut prefix apart, e.g. `service-stack-pr-1a2b3c-api`.
+ */
+export function boundedAwsName(settings: Pick<StackSettings, "namePrefix">, suffix: string, max: number): string {
+    const full = `${settings.namePrefix}-${suffix}`;
+    if (full.length <= max) return full;
+    const hash = createHash("sha256").update(full).digest("hex").slice(0, NAME_HASH_LENGTH);
+    const room = max - suffix.length - hash.length - 2;
+    const head = settings.namePrefix.slice(0, Math.max(room, 0)).replace(/-+$/, "");
+    if (head.length === 0) throw new Error(`boundedAwsName: suffix "${suffix}" leaves no room for the stack prefix within ${max} characters.`);
+    return `${head}-${hash}-${suffix}`;
+}
+
+/** A short hash of the inputs that force a resource's replacement, for names that must change when it is replaced. */
+export function replacementKey(inputs: Readonly<Record<string, unknown>>): string {
+    return createHash("sha256").update(JSON.stringify(Object.entries(inputs).sort(([a], [b]) => a.localeCompare(b)))).digest("hex").slice(0, 4);
+}
+
 /** A CloudWatch log group encrypted with the stack key and kept for the configured retention. */
 export function encryptedLogGroup(name: string, logGroupName: string, base: Pick<AwsBase, "aws" | "keyArn">, parent: pulumi.Resource): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(name, {
@@ -62,10 +86,14 @@ export function encryptedLogGroup(name: string, logGroupName: string, base: Pick
     }, { parent });
 }
 
-/** A Secrets Manager secret (stack key, recovery window) holding `value`; the value stays a Pulumi secret. */
+/**
+ * A Secrets Manager secret (stack key, recovery window) holding `value`; the value stays a Pulumi secret. The name is
+ * a prefix: a deleted secret's name stays taken for its whole recovery window, so a secret created again (a receiver
+ * switched off and on, a file renamed back) gets a new name instead of failing for up to 30 days.
+ */
 export function storedSecret(name: string, secretName: string, value: pulumi.Input<string>, base: Pick<AwsBase, "keyArn" | "settings">, parent: pulumi.Resource): { secret: aws.secretsmanager.Secret; version: aws.secretsmanager.SecretVersion } {
     const secret = new aws.secretsmanager.Secret(name, {
-        name: secretName,
+        namePrefix: `${secretName}-`,
         kmsKeyId: base.keyArn,
         // A deleted secret can be restored for this long; production keeps the maximum.
         recoveryWindowInDays: base.settings.protectStateful ? 30 : 7,
@@ -73,6 +101,11 @@ export function storedSecret(name: string, secretName: string, value: pulumi.Inp
     const version = new aws.secretsmanager.SecretVersion(name, {
         secretId: secret.id,
         secretString: pulumi.secret(value),
-    }, { parent });
+    }, {
+        parent,
+        // A new value replaces the version: the old one keeps AWSPREVIOUS for task definitions that pin it (a
+        // rollback), and Pulumi only forgets it instead of asking to strip its labels.
+        retainOnDelete: true,
+    });
     return { secret, version };
 }

@@ -17,6 +17,13 @@ export interface InitFile {
     readonly source: FileSource;
 }
 
+/** A task volume's root directory the init container gives to a non-root writer (Fargate creates it root's, 0755). */
+export interface HandOver {
+    readonly dir: string;
+    /** Numeric non-root `uid[:gid]`. */
+    readonly owner: string;
+}
+
 /** Mode of configuration files: read-only for everyone in the task; they stay root-owned, as on the Docker platform. */
 export const CONFIG_FILE_MODE = "0444";
 /** Mode of secret files: read-only for the owner (the consuming container's user, after the hand-over) alone. */
@@ -43,14 +50,20 @@ function dirname(path: string): string {
  * configuration, 0400 for secrets) and hands each secret to its consumer with `chown`. Fails on the first error, so
  * the main container (which depends on the init container's SUCCESS) never starts with partial configuration.
  */
-export function renderInitScript(files: readonly InitFile[]): string {
+export function renderInitScript(files: readonly InitFile[], handOver: readonly HandOver[] = []): string {
     const sorted = [...files].sort((a, b) => a.target.localeCompare(b.target));
     const dirs = [...new Set(sorted.map((f) => dirname(f.target)))].sort();
     const lines = ["set -eu", "umask 0022"];
     if (dirs.length > 0) lines.push(`mkdir -p ${dirs.map(shellQuote).join(" ")}`);
+    for (const h of handOver) {
+        if (!/^[1-9]\d*(:\d+)?$/.test(h.owner)) throw new Error(`renderInitScript: directory "${h.dir}" is handed to "${h.owner}": expected a numeric, non-root uid[:gid].`);
+        lines.push(`chown ${h.owner} ${shellQuote(h.dir)}`);
+    }
     for (const f of sorted) {
         const target = shellQuote(f.target);
         if (f.source.kind === "object") {
+            // `--version-id ''` fails at task start; an unversioned object must be refused before a definition names it.
+            if (!f.source.versionId) throw new Error(`renderInitScript: object "${f.source.key}" has no version id; the task definition must name one.`);
             lines.push(`aws s3api get-object --bucket "$CONFIG_BUCKET" --key ${shellQuote(f.source.key)} --version-id ${shellQuote(f.source.versionId)} ${target} > /dev/null`);
             lines.push(`chmod ${CONFIG_FILE_MODE} ${target}`);
         } else if (f.source.kind === "download") {

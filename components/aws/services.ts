@@ -12,7 +12,7 @@ import type { FargateServiceArgs, ServiceFile, StoredSecretRef } from "./Fargate
 /** Where the services run and what they share; passed whole so the service components stay uniform. */
 export interface AwsServiceArgs {
     readonly base: AwsBase;
-    readonly runtime: Pick<FargateServiceArgs, "clusterArn" | "namespaceId" | "subnetIds" | "securityGroupIds" | "configBucket">;
+    readonly runtime: Pick<FargateServiceArgs, "clusterArn" | "namespaceId" | "subnetIds" | "securityGroupIds" | "configBucket" | "images">;
     readonly caCertPem: pulumi.Output<string>;
     readonly certificates: Readonly<Record<string, IssuedCertificate>>;
     readonly credentials: Readonly<Record<Credential, StoredSecretRef>>;

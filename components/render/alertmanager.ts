@@ -104,7 +104,9 @@ export function renderAlertmanagerConfig(settings: StackSettings, secrets: Alert
             watchdogReceiver,
         ] satisfies Receiver[],
     };
-    return stringify(config, { aliasDuplicateObjects: false });
+    // YAML 1.1 quoting: Alertmanager reads with yaml.v2, to which a plain `on`, `yes` or `n` (an SMTP user name, say)
+    // is a boolean, not the string we wrote.
+    return stringify(config, { aliasDuplicateObjects: false, version: "1.1" });
 }
 
 /** Command-line flags of the Alertmanager container: one node, TLS and basic auth from the web config. */

@@ -9,14 +9,24 @@ interface Directive {
 
 const d = (tokens: readonly string[], block?: readonly Directive[]): Directive => ({ tokens, block });
 
-/** Quotes a token when Caddy would otherwise split it. */
-function token(t: string): string {
-    return /^[^\s"{}]+$/.test(t) || /^\{[a-z.]+\}$/.test(t) ? t : `"${t.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+/**
+ * Writes one token so that Caddy's lexer (caddyconfig/caddyfile/lexer.go) reads it back unchanged: bare when it is
+ * printable ASCII with nothing the lexer treats specially (a leading `#` or `<<`, quotes, backslashes, braces other
+ * than a whole placeholder); else double-quoted, where only `\"` is an escape, so a backslash before a quote or at
+ * the end cannot be written; else in backticks, where nothing is. `{$…}` is expanded from the environment before
+ * lexing, quoted or not, so no token may hold it.
+ */
+export function caddyToken(t: string): string {
+    if (t.includes("{$")) throw new Error(`renderCaddyfile: the token ${JSON.stringify(t)} holds \`{$\`, which Caddy replaces with an environment variable.`);
+    if ((/^[\x21-\x7e]+$/.test(t) && !/["`\\{}]|^#|^<</.test(t)) || /^\{[a-z._]+\}$/.test(t)) return t;
+    if (!/\\("|$)/.test(t)) return `"${t.replace(/"/g, '\\"')}"`;
+    if (!t.includes("`")) return `\`${t}\``;
+    throw new Error(`renderCaddyfile: the token ${JSON.stringify(t)} has a backslash before a quote and a backtick: no Caddyfile quoting carries both.`);
 }
 
 function write(directives: readonly Directive[], indent = ""): string {
     return directives.map((x) => {
-        const line = `${indent}${x.tokens.map(token).join(" ")}`;
+        const line = `${indent}${x.tokens.map(caddyToken).join(" ")}`;
         return x.block ? `${line} {\n${write(x.block, `${indent}\t`)}${indent}}\n` : `${line}\n`;
     }).join("");
 }

@@ -51,6 +51,13 @@ export const SCRAPE_JOB_NAMES = {
  */
 export const PLAIN_HTTP_JOBS: readonly string[] = [SCRAPE_JOB_NAMES.cadvisor, SCRAPE_JOB_NAMES.jaeger];
 
+/**
+ * Where Prometheus reads the API's targets on AWS (file_sd): a sidecar of its task writes every API task's address
+ * there from Cloud Map's API, since a DNS lookup of the service name returns one random task per scrape (and at most
+ * eight). Its own mount, not inside /etc/prometheus, which the init container fills read-only.
+ */
+export const API_TARGETS_FILE = "/run/prometheus-sd/api.json";
+
 /** Label on every blackbox probe series naming the public endpoint it probes. */
 export const PROBE_ENDPOINT_LABEL = "endpoint";
 
@@ -79,7 +86,10 @@ export interface ScrapeJob {
     readonly tls_config?: TlsClientConfig;
     readonly basic_auth?: { readonly username: string; readonly password_file: string };
     readonly authorization?: { readonly type: "Bearer"; readonly credentials_file: string };
-    readonly static_configs: readonly StaticConfig[];
+    /** Fixed targets (every job but the API's on AWS). */
+    readonly static_configs?: readonly StaticConfig[];
+    /** Targets from files (the API's tasks on AWS). */
+    readonly file_sd_configs?: readonly { readonly files: readonly string[]; readonly refresh_interval: string }[];
     readonly relabel_configs?: readonly RelabelConfig[];
 }
 
@@ -136,7 +146,11 @@ export function scrapeJobs(settings: StackSettings): ScrapeJob[] {
             ...(settings.api.scheme === "https" ? { tls_config: tlsTo(specs.api) } : {}),
             // The API requires a key for its metrics path.
             authorization: { type: "Bearer", credentials_file: SECRET_FILES.apiMetricsToken },
-            static_configs: [{ targets: [`${specs.api.alias}:${specs.api.port}`] }],
+            // On AWS each task is a target of its own (addresses, verified against the API's name): counters of
+            // different tasks never interleave in one series.
+            ...(onDocker
+                ? { static_configs: [{ targets: [`${specs.api.alias}:${specs.api.port}`] }] }
+                : { file_sd_configs: [{ files: [API_TARGETS_FILE], refresh_interval: "1m" }] }),
         },
         https(SCRAPE_JOB_NAMES.postgres, specs.postgresExporter),
         https(SCRAPE_JOB_NAMES.redis, specs.redisExporter),

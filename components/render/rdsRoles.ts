@@ -1,18 +1,9 @@
 import { POSTGRES_EXPORTER_USER } from "../services/catalogue";
 import type { StackSettings } from "../settings/types";
+import { quoteIdent, quoteLiteral } from "./sql";
 
 /** Environment variables the psql client reads the role passwords from (ECS `secrets`, never this file). */
 export const RDS_ROLE_PASSWORD_ENV = { app: "APP_PASSWORD", exporter: "EXPORTER_PASSWORD" } as const;
-
-/** A PostgreSQL identifier, double-quoted with embedded quotes doubled. */
-export function quoteIdent(name: string): string {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** A PostgreSQL string literal, single-quoted with embedded quotes doubled. */
-export function quoteLiteral(text: string): string {
-    return `'${text.replace(/'/g, "''")}'`;
-}
 
 /**
  * The psql script that sets up the database roles on RDS (where no init script runs): the application role owning

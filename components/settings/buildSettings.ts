@@ -1,7 +1,11 @@
-import { DEFAULT_IMAGES, DEFAULT_RUNBOOK_URL, environmentDefaults } from "./defaults";
+import { DEFAULT_IMAGES, environmentDefaults } from "./defaults";
+import { checkAcrossKeys } from "./crossChecks";
+import { byteSize, isSingleUnitDuration } from "./grammars";
+import { readAlerting } from "./readAlerting";
+import { API_STAND_IN_CONFIG, readApi } from "./readApi";
+import { checkImageSources, readAws } from "./readAws";
+import { databaseNameProblem, roleNameProblem } from "./sqlNames";
 import {
-    AlertingSettings,
-    ApiSettings,
     DnsSettings,
     EdgeSettings,
     ENVIRONMENTS,
@@ -10,15 +14,16 @@ import {
     PLATFORMS,
     PUBLIC_ENDPOINTS,
     PublicEndpoint,
+    REGISTRY_SECRET_KEYS,
     ResourceLimits,
     SECRET_KEYS,
-    SecretKey,
     StackSettings,
     WORKLOADS,
     WorkloadName,
 } from "./types";
-import { readAws } from "./readAws";
 import { ConfigError, ConfigReader } from "./validate";
+
+export { API_STAND_IN_CONFIG };
 
 /** Raw stack configuration: the project's keys (namespace stripped), JSON-decoded where they were JSON. */
 export interface RawConfig {
@@ -35,24 +40,35 @@ export const CONFIG_KEYS = [
     "edge", "images", "resources", "tls", "postgres", "redis", "prometheus", "alerting",
     "api", "grafana", "jaeger", "passwordLength", "aws",
     ...SECRET_KEYS,
+    ...REGISTRY_SECRET_KEYS,
 ] as const;
 
-/** Where the local API stand-in reads its Caddy JSON config. */
-export const API_STAND_IN_CONFIG = "/etc/api/caddy.json";
+/** Docker refuses a memory limit below 6 MiB (and ECS a container's). */
+export const MIN_CONTAINER_MEMORY_MIB = 6;
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+/** Every secret config key: never shown in a message, rejected when stored in plain text. */
+const ALL_SECRET_KEYS: readonly string[] = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS];
+
+/** bcrypt (the basic-auth hashes of the generated passwords) reads 72 bytes: a longer password adds nothing. */
+export const MAX_PASSWORD_LENGTH = 72;
 
 /**
  * Validates raw configuration and builds the typed settings of one stack. Pure: no Pulumi runtime.
- * Throws one ConfigError listing every problem.
+ * Throws one ConfigError listing every problem. `r` collects them (a test may pass one to see the keys read).
  */
-export function buildSettings(raw: RawConfig): StackSettings {
-    const r = new ConfigReader(raw.project);
-    const v = raw.values;
+export function buildSettings(raw: RawConfig, r: ConfigReader = new ConfigReader(raw.project)): StackSettings {
+    const settings = readSettingsFrom(r, raw);
+    checkAcrossKeys(r, raw.project, settings);
+    if (r.problems.length > 0) throw new ConfigError(r.problems);
+    return settings;
+}
 
+/** Reads every key into settings, recording problems in `r`; values that failed keep their defaults. */
+function readSettingsFrom(r: ConfigReader, raw: RawConfig): StackSettings {
+    const v = raw.values;
     for (const key of Object.keys(v)) {
         if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-            r.fail(key, (SECRET_KEYS as readonly string[]).includes(key) ? undefined : v[key], "no such key; see README.md for the keys this project reads", raw.secretKeys.has(key));
+            r.fail(key, ALL_SECRET_KEYS.includes(key) ? undefined : v[key], "no such key; see README.md for the keys this project reads", raw.secretKeys.has(key));
         }
     }
 
@@ -67,7 +83,7 @@ export function buildSettings(raw: RawConfig): StackSettings {
 
     const acmeEmail = r.email("acmeEmail", v.acmeEmail);
     // On AWS, ACM issues the public certificates: no ACME account is involved.
-    if (domain && !acmeEmail && platform === "docker") r.conflict(`\`${raw.project}:acmeEmail\` is required when \`domain\` is set: the edge registers an ACME account with it to obtain public certificates.`);
+    if (domain && !acmeEmail && platform === "docker" && v.acmeEmail === undefined) r.conflict(`\`${raw.project}:acmeEmail\` is required when \`domain\` is set: the edge registers an ACME account with it to obtain public certificates.`);
     if (v.domain === undefined && acmeEmail) r.conflict(`\`${raw.project}:acmeEmail\` is set but \`domain\` is not: public certificates need a domain.`);
 
     const dns = readDns(r, raw.project, v, domain, platform);
@@ -75,6 +91,7 @@ export function buildSettings(raw: RawConfig): StackSettings {
     const images = readImages(r, v.images, environment);
     const resources = readResources(r, v.resources, env.resources);
     const aws = readAws(r, raw.project, v.aws, environment, env.aws, platform === "aws");
+    if (aws) checkImageSources(r, raw.project, images, aws, (key) => v[key] !== undefined);
     if (platform === "aws") {
         if (!domain) r.conflict(`\`${raw.project}:domain\` is required when \`platform\` is \`aws\`: the load balancer serves the public names under it with ACM certificates.`);
         if (v.dnsZone === undefined) r.conflict(`\`${raw.project}:dnsZone\` is required when \`platform\` is \`aws\`: ACM validates the certificate through records in that Route53 zone, and the public names alias the load balancer there.`);
@@ -92,24 +109,15 @@ export function buildSettings(raw: RawConfig): StackSettings {
     if (tls.earlyRenewalDays >= tls.certValidityDays) {
         r.conflict(`\`${raw.project}:tls.earlyRenewalDays\` (${tls.earlyRenewalDays}) must be less than \`tls.certValidityDays\` (${tls.certValidityDays}).`);
     }
+    // A certificate must not outlive the CA that signed it: clients stop trusting it when the CA expires.
+    if (tls.caValidityDays <= tls.certValidityDays) {
+        r.conflict(`\`${raw.project}:tls.caValidityDays\` (${tls.caValidityDays}) must be greater than \`tls.certValidityDays\` (${tls.certValidityDays}): a certificate would outlive the CA that signed it.`);
+    }
     if (environment === "production" && tls.minVersion !== "1.3") {
         r.fail("tls.minVersion", tlsIn.minVersion, "`1.3` in production");
     }
 
-    const pgIn = r.object("postgres", v.postgres, ["database", "appUser", "maxConnections", "sharedBuffers", "effectiveCacheSize", "workMem", "walLevel"]);
-    const postgres = {
-        database: r.string("postgres.database", pgIn.database, "app", IDENTIFIER, "a lower-case SQL identifier"),
-        appUser: r.string("postgres.appUser", pgIn.appUser, "app", IDENTIFIER, "a lower-case SQL identifier"),
-        maxConnections: r.number("postgres.maxConnections", pgIn.maxConnections, env.postgres.maxConnections, 10, 5000),
-        sharedBuffersMiB: r.memoryMiB("postgres.sharedBuffers", pgIn.sharedBuffers, env.postgres.sharedBuffersMiB),
-        effectiveCacheSizeMiB: r.memoryMiB("postgres.effectiveCacheSize", pgIn.effectiveCacheSize, env.postgres.effectiveCacheSizeMiB),
-        workMemMiB: r.memoryMiB("postgres.workMem", pgIn.workMem, env.postgres.workMemMiB),
-        walLevel: r.oneOf("postgres.walLevel", pgIn.walLevel, ["replica", "logical"] as const, "replica"),
-    };
-    if (postgres.appUser === "postgres") r.fail("postgres.appUser", pgIn.appUser, "a user other than the superuser `postgres`");
-    if (postgres.sharedBuffersMiB >= resources.postgres.memoryMiB) {
-        r.conflict(`\`${raw.project}:postgres.sharedBuffers\` (${postgres.sharedBuffersMiB}MiB) must be smaller than the PostgreSQL memory limit \`resources.postgres.memory\` (${resources.postgres.memoryMiB}MiB).`);
-    }
+    const postgres = readPostgres(r, raw.project, v.postgres, env.postgres, resources.postgres);
 
     const redisIn = r.object("redis", v.redis, ["maxmemory", "maxmemoryPolicy"]);
     const redis = {
@@ -120,15 +128,8 @@ export function buildSettings(raw: RawConfig): StackSettings {
         r.conflict(`\`${raw.project}:redis.maxmemory\` (${redis.maxmemoryMiB}MiB) must be smaller than the Redis memory limit \`resources.redis.memory\` (${resources.redis.memoryMiB}MiB), or the kernel kills Redis before it evicts.`);
     }
 
-    const promIn = r.object("prometheus", v.prometheus, ["scrapeInterval", "evaluationInterval", "retentionTime", "retentionSize"]);
-    const prometheus = {
-        scrapeInterval: r.duration("prometheus.scrapeInterval", promIn.scrapeInterval, "15s"),
-        evaluationInterval: r.duration("prometheus.evaluationInterval", promIn.evaluationInterval, "15s"),
-        retentionTime: r.duration("prometheus.retentionTime", promIn.retentionTime, "15d"),
-        retentionSize: r.string("prometheus.retentionSize", promIn.retentionSize, undefined, /^\d+(B|KB|MB|GB|TB|PB|EB)$/, "a size such as `10GB`"),
-    };
-
-    const alerting = readAlerting(r, raw, v.alerting);
+    const prometheus = readPrometheus(r, v.prometheus);
+    const alerting = readAlerting(r, { project: raw.project, has: (key) => raw.values[key] !== undefined }, v.alerting);
     const api = readApi(r, v.api, images.api === DEFAULT_IMAGES.api);
 
     const grafanaIn = r.object("grafana", v.grafana, ["adminUser"]);
@@ -138,15 +139,13 @@ export function buildSettings(raw: RawConfig): StackSettings {
     const jaegerIn = r.object("jaeger", v.jaeger, ["maxTraces"]);
     const jaeger = { maxTraces: r.number("jaeger.maxTraces", jaegerIn.maxTraces, 100000, 1000, 10000000) };
 
-    const passwordLength = r.number("passwordLength", v.passwordLength, 32, environment === "production" ? 32 : 24, 128);
+    const passwordLength = r.number("passwordLength", v.passwordLength, 32, environment === "production" ? 32 : 24, MAX_PASSWORD_LENGTH);
 
-    for (const key of SECRET_KEYS) {
+    for (const key of ALL_SECRET_KEYS) {
         if (v[key] !== undefined && !raw.secretKeys.has(key)) {
             r.conflict(`\`${raw.project}:${key}\` is stored in plain text: set it with \`pulumi config set --secret ${key} …\`.`);
         }
     }
-
-    if (r.problems.length > 0) throw new ConfigError(r.problems);
 
     return {
         project: raw.project,
@@ -171,6 +170,46 @@ export function buildSettings(raw: RawConfig): StackSettings {
         jaeger,
         passwordLength,
         protectStateful: environment === "production",
+    };
+}
+
+function readPostgres(r: ConfigReader, project: string, value: unknown, defaults: ReturnType<typeof environmentDefaults>["postgres"], limit: ResourceLimits): StackSettings["postgres"] {
+    const pgIn = r.object("postgres", value, ["database", "appUser", "maxConnections", "sharedBuffers", "effectiveCacheSize", "workMem", "walLevel"]);
+    // Both names reach SQL (quoted there), environment variables, connection URIs and RDS's DBName.
+    const sqlName = (key: string, given: unknown, fallback: string, problem: (name: string) => string | undefined): string => {
+        const name = r.string(key, given, fallback);
+        const wrong = given === undefined ? undefined : problem(name);
+        return wrong ? r.fail(key, given, wrong) ?? fallback : name;
+    };
+    const postgres = {
+        database: sqlName("postgres.database", pgIn.database, "app", databaseNameProblem),
+        appUser: sqlName("postgres.appUser", pgIn.appUser, "app", roleNameProblem),
+        maxConnections: r.number("postgres.maxConnections", pgIn.maxConnections, defaults.maxConnections, 10, 5000),
+        sharedBuffersMiB: r.memoryMiB("postgres.sharedBuffers", pgIn.sharedBuffers, defaults.sharedBuffersMiB),
+        effectiveCacheSizeMiB: r.memoryMiB("postgres.effectiveCacheSize", pgIn.effectiveCacheSize, defaults.effectiveCacheSizeMiB),
+        workMemMiB: r.memoryMiB("postgres.workMem", pgIn.workMem, defaults.workMemMiB),
+        walLevel: r.oneOf("postgres.walLevel", pgIn.walLevel, ["replica", "logical"] as const, "replica"),
+    };
+    for (const [key, mib] of [["sharedBuffers", postgres.sharedBuffersMiB], ["workMem", postgres.workMemMiB]] as const) {
+        if (mib >= limit.memoryMiB) {
+            r.conflict(`\`${project}:postgres.${key}\` (${mib}MiB) must be smaller than the PostgreSQL memory limit \`resources.postgres.memory\` (${limit.memoryMiB}MiB).`);
+        }
+    }
+    return postgres;
+}
+
+function readPrometheus(r: ConfigReader, value: unknown): StackSettings["prometheus"] {
+    const promIn = r.object("prometheus", value, ["scrapeInterval", "evaluationInterval", "retentionTime", "retentionSize"]);
+    const scrapeInterval = r.duration("prometheus.scrapeInterval", promIn.scrapeInterval, "15s");
+    // Grafana reads the scrape interval too (the Prometheus data source's `timeInterval`), and only in one unit.
+    if (promIn.scrapeInterval !== undefined && scrapeInterval === promIn.scrapeInterval && !isSingleUnitDuration(scrapeInterval)) {
+        r.fail("prometheus.scrapeInterval", promIn.scrapeInterval, "a duration in one unit such as `15s` or `1m`: Grafana reads `1m30s` as `1m`");
+    }
+    return {
+        scrapeInterval,
+        evaluationInterval: r.duration("prometheus.evaluationInterval", promIn.evaluationInterval, "15s"),
+        retentionTime: r.duration("prometheus.retentionTime", promIn.retentionTime, "15d"),
+        retentionSize: r.string("prometheus.retentionSize", promIn.retentionSize, undefined, (text) => (byteSize(text) ?? 0n) > 0n, "a size above zero such as `10GB` (a whole number and B, KB, MB, GB, TB, PB or EB; less than 8EB)"),
     };
 }
 
@@ -228,95 +267,9 @@ function readResources(r: ConfigReader, value: unknown, defaults: Record<Workloa
         WORKLOADS.map((w) => {
             const g = r.object(`resources.${w}`, given[w], ["memory", "cpus"]);
             return [w, {
-                memoryMiB: r.memoryMiB(`resources.${w}.memory`, g.memory, defaults[w].memoryMiB),
+                memoryMiB: r.memoryMiB(`resources.${w}.memory`, g.memory, defaults[w].memoryMiB, MIN_CONTAINER_MEMORY_MIB),
                 cpus: r.number(`resources.${w}.cpus`, g.cpus, defaults[w].cpus, 0.05, 64, false),
             }];
         }),
     ) as Record<WorkloadName, ResourceLimits>;
-}
-
-function readAlerting(r: ConfigReader, raw: RawConfig, value: unknown): AlertingSettings {
-    const a = r.object("alerting", value, ["repeatInterval", "groupWait", "groupInterval", "slack", "email", "pagerduty", "webhook", "watchdog", "runbookUrl"]);
-    const requireSecret = (key: SecretKey, receiver: string): void => {
-        if (raw.values[key] === undefined) {
-            r.conflict(`\`${raw.project}:${key}\` is required when \`alerting.${receiver}\` is enabled: set it with \`pulumi config set --secret ${key} …\`.`);
-        }
-    };
-    let slack: AlertingSettings["slack"];
-    if (a.slack !== undefined) {
-        const s = r.object("alerting.slack", a.slack, ["channel"]);
-        const channel = r.string("alerting.slack.channel", s.channel, undefined, /^#[a-z0-9_-]{1,80}$/, "a Slack channel such as `#ops-alerts`");
-        if (s.channel === undefined) r.fail("alerting.slack.channel", undefined, "a Slack channel such as `#ops-alerts`");
-        requireSecret("slackWebhookUrl", "slack");
-        if (channel) slack = { channel };
-    }
-    let email: AlertingSettings["email"];
-    if (a.email !== undefined) {
-        const e = r.object("alerting.email", a.email, ["to", "from", "smarthost", "username"]);
-        const to = r.email("alerting.email.to", e.to ?? "");
-        const from = r.email("alerting.email.from", e.from ?? "");
-        const smarthost = r.string("alerting.email.smarthost", e.smarthost ?? "", undefined, /^[a-z0-9.-]+:\d{1,5}$/, "`host:port` of the SMTP relay, such as `smtp.example.com:587`");
-        const username = r.string("alerting.email.username", e.username, undefined);
-        if (username) requireSecret("smtpPassword", "email.username");
-        if (to && from && smarthost) email = { to, from, smarthost, username };
-    }
-    const pagerduty = r.boolean("alerting.pagerduty", a.pagerduty, false);
-    if (pagerduty) requireSecret("pagerdutyRoutingKey", "pagerduty");
-    const webhook = r.boolean("alerting.webhook", a.webhook, false);
-    if (webhook) requireSecret("webhookUrl", "webhook");
-    const watchdog = r.boolean("alerting.watchdog", a.watchdog, false);
-    if (watchdog) requireSecret("watchdogUrl", "watchdog");
-    return {
-        repeatInterval: r.duration("alerting.repeatInterval", a.repeatInterval, "4h"),
-        groupWait: r.duration("alerting.groupWait", a.groupWait, "30s"),
-        groupInterval: r.duration("alerting.groupInterval", a.groupInterval, "5m"),
-        slack,
-        email,
-        pagerduty,
-        webhook,
-        watchdog,
-        // The alert's anchor is appended, so the URL names a document: no fragment, no query.
-        runbookUrl: r.string("alerting.runbookUrl", a.runbookUrl, DEFAULT_RUNBOOK_URL, /^https:\/\/[a-z0-9.-]+(:\d+)?\/[^\s#?]*$/i, "an https URL of the published docs/runbook.md, without `#` or `?`") ?? DEFAULT_RUNBOOK_URL,
-    };
-}
-
-function readApi(r: ConfigReader, value: unknown, standIn: boolean): ApiSettings {
-    const a = r.object("api", value, ["port", "scheme", "args", "env", "livePath", "readyPath", "metricsPath", "metricNames", "user", "healthcheck"]);
-    const path = (key: string, v: unknown, fallback: string): string =>
-        r.string(`api.${key}`, v, fallback, /^\/[A-Za-z0-9._~/-]*$/, "an absolute URL path such as `/health/live`");
-    const m = r.object("api.metricNames", a.metricNames, ["requestsTotal", "requestDurationBucket", "statusLabel"]);
-    const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-    const env = r.stringMap("api.env", a.env, /^[A-Z_][A-Z0-9_]*$/, "an environment variable name in upper case");
-    for (const name of Object.keys(env)) {
-        // Credentials arrive as files; a credential-looking name in plain env is the leak the policy pack blocks.
-        if (/PASSWORD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/.test(name) && !name.endsWith("_FILE")) {
-            r.fail(`api.env.${name}`, "[not shown]", "no credential in plain environment; the stack delivers credentials as files (see README, `*_FILE`)");
-        }
-    }
-    const port = r.number("api.port", a.port, 8000, 1024, 65535);
-    // The local stand-in is Caddy serving a rendered config; a real API takes its own args and reads the env we set.
-    const standInArgs = ["caddy", "run", "--config", API_STAND_IN_CONFIG];
-    const scheme = r.oneOf("api.scheme", a.scheme, ["http", "https"] as const, "https");
-    const livePath = path("livePath", a.livePath, "/health/live");
-    const user = r.string("api.user", a.user, "10001:10001", /^\d+(:\d+)?$/, "a numeric `uid` or `uid:gid` (not root)");
-    if (/^0(:|$)/.test(user)) r.fail("api.user", a.user, "a non-root numeric `uid` or `uid:gid`");
-    return {
-        port,
-        scheme,
-        args: r.stringList("api.args", a.args, standIn ? standInArgs : []),
-        env,
-        livePath,
-        readyPath: path("readyPath", a.readyPath, "/health/ready"),
-        metricsPath: path("metricsPath", a.metricsPath, "/metrics"),
-        metricNames: {
-            requestsTotal: r.string("api.metricNames.requestsTotal", m.requestsTotal, "http_requests_total", metricName, "a Prometheus metric name"),
-            requestDurationBucket: r.string("api.metricNames.requestDurationBucket", m.requestDurationBucket, "http_request_duration_seconds_bucket", metricName, "a Prometheus metric name"),
-            statusLabel: r.string("api.metricNames.statusLabel", m.statusLabel, "status", /^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name"),
-        },
-        user,
-        healthcheck: r.stringList("api.healthcheck", a.healthcheck, [
-            "CMD", "wget", "-q", "--spider", "--no-check-certificate", `${scheme}://127.0.0.1:${port}${livePath}`,
-        ]),
-        standIn,
-    };
 }

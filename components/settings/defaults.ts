@@ -75,20 +75,22 @@ export const DEFAULT_REDIS_ENGINE_VERSIONS = { redis: "7.1", valkey: "8.0" } as 
 const STAGING_AWS: Omit<AwsSettings, "region"> = {
     availabilityZones: 2,
     vpcCidr: "10.40.0.0/16",
-    postgres: { engineVersion: "17", instanceClass: "db.t4g.medium", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, backupRetentionDays: 7 },
-    redis: { engine: "redis", nodeType: "cache.t4g.small", engineVersion: DEFAULT_REDIS_ENGINE_VERSIONS.redis },
+    postgres: { engineVersion: "17", instanceClass: "db.t4g.medium", allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, backupRetentionDays: 7, applyImmediately: false },
+    redis: { engine: "redis", nodeType: "cache.t4g.small", engineVersion: DEFAULT_REDIS_ENGINE_VERSIONS.redis, authTokenUpdateStrategy: "SET" },
     api: { desiredCount: 2, minCount: 2, maxCount: 4, targetCpuPercent: 60, targetRequestsPerTarget: 500 },
     logRetentionDays: 30,
+    pullThroughCache: true,
 };
 
 const PRODUCTION_AWS: Omit<AwsSettings, "region"> = {
     // One zone per NAT gateway, database standby and API task: a zone failure leaves two.
     availabilityZones: 3,
     vpcCidr: "10.50.0.0/16",
-    postgres: { engineVersion: "17", instanceClass: "db.m7g.large", allocatedStorageGiB: 100, maxAllocatedStorageGiB: 500, backupRetentionDays: 14 },
-    redis: { engine: "redis", nodeType: "cache.m7g.large", engineVersion: DEFAULT_REDIS_ENGINE_VERSIONS.redis },
+    postgres: { engineVersion: "17", instanceClass: "db.m7g.large", allocatedStorageGiB: 100, maxAllocatedStorageGiB: 500, backupRetentionDays: 14, applyImmediately: false },
+    redis: { engine: "redis", nodeType: "cache.m7g.large", engineVersion: DEFAULT_REDIS_ENGINE_VERSIONS.redis, authTokenUpdateStrategy: "SET" },
     api: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuPercent: 60, targetRequestsPerTarget: 500 },
     logRetentionDays: 90,
+    pullThroughCache: true,
 };
 
 const LOCAL: EnvironmentDefaults = {

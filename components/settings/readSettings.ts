@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildSettings, RawConfig } from "./buildSettings";
-import { SECRET_KEYS, StackSecrets, StackSettings } from "./types";
+import { REGISTRY_SECRET_KEYS, SECRET_KEYS, StackSecrets, StackSettings } from "./types";
 
 // `isConfigSecret` is exported by the SDK runtime but not in its typings; without it every key counts as secret,
 // which only switches off the "secret stored in plain text" check.
@@ -10,7 +10,8 @@ const runtimeWithSecrets = pulumi.runtime as unknown as { isConfigSecret?: (full
 export function readRawConfig(): RawConfig {
     const project = pulumi.getProject();
     const prefix = `${project}:`;
-    const values: Record<string, unknown> = {};
+    // No prototype: a key named `__proto__` must stay a key (reported as unknown), not become the object's prototype.
+    const values: Record<string, unknown> = Object.create(null);
     const secretKeys = new Set<string>();
     for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
         if (!fullKey.startsWith(prefix)) continue;
@@ -34,8 +35,8 @@ function decode(text: string): unknown {
 export function readSettings(): { settings: StackSettings; secrets: StackSecrets } {
     const settings = buildSettings(readRawConfig());
     const config = new pulumi.Config();
-    const secrets: Partial<Record<(typeof SECRET_KEYS)[number], pulumi.Output<string>>> = {};
-    for (const key of SECRET_KEYS) {
+    const secrets: { -readonly [K in keyof StackSecrets]: StackSecrets[K] } = {};
+    for (const key of [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS]) {
         if (config.get(key) !== undefined) secrets[key] = config.requireSecret(key);
     }
     return { settings, secrets };

@@ -176,6 +176,8 @@ export interface AwsPostgresSettings {
     readonly maxAllocatedStorageGiB: number;
     /** Automated backup (and ElastiCache snapshot) retention in days. */
     readonly backupRetentionDays: number;
+    /** Apply instance changes now rather than in the maintenance window (for a major upgrade at a chosen hour). */
+    readonly applyImmediately: boolean;
 }
 
 export interface AwsRedisSettings {
@@ -184,7 +186,13 @@ export interface AwsRedisSettings {
     readonly nodeType: string;
     /** Engine `major.minor`, e.g. `7.1` (redis) or `8.0` (valkey). */
     readonly engineVersion: string;
+    /** How a new AUTH token is applied: `ROTATE` accepts old and new for the change-over, `SET` only the new one. */
+    readonly authTokenUpdateStrategy: AuthTokenUpdateStrategy;
 }
+
+/** ElastiCache's AUTH token update strategies the stack uses (not `DELETE`, which drops authentication). */
+export const AUTH_TOKEN_UPDATE_STRATEGIES = ["SET", "ROTATE"] as const;
+export type AuthTokenUpdateStrategy = (typeof AUTH_TOKEN_UPDATE_STRATEGIES)[number];
 
 export interface AwsApiSettings {
     /** Tasks when the service is created; autoscaling moves it between `minCount` and `maxCount`. */
@@ -209,11 +217,21 @@ export interface AwsSettings {
     readonly api: AwsApiSettings;
     /** Retention of every CloudWatch log group, in days (one of LOG_RETENTION_DAYS). */
     readonly logRetentionDays: number;
+    /** Pull Docker Hub, Quay and ECR Public images through ECR pull-through cache rules instead of from the internet. */
+    readonly pullThroughCache: boolean;
+    /** Docker Hub account the cache pulls as (ECR requires one for Docker Hub); its token is secret `dockerHubAccessToken`. */
+    readonly dockerHubUsername?: string;
+    /** User of the team's private registry that `images.api` names; its password is secret `teamRegistryPassword`. */
+    readonly teamRegistryUsername?: string;
 }
 
 /** Names of the secret config keys, each optional unless the receiver that needs it is enabled. */
 export const SECRET_KEYS = ["slackWebhookUrl", "webhookUrl", "pagerdutyRoutingKey", "smtpPassword", "watchdogUrl"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/** Names of the secret config keys the AWS platform's image pulls need (Docker Hub for the cache, the team registry). */
+export const REGISTRY_SECRET_KEYS = ["dockerHubAccessToken", "teamRegistryPassword"] as const;
+export type RegistrySecretKey = (typeof REGISTRY_SECRET_KEYS)[number];
 
 /** The whole validated configuration of one stack. Built before any resource is declared. */
 export interface StackSettings {
@@ -248,4 +266,4 @@ export interface StackSettings {
 }
 
 /** Secret values from stack config. Kept apart from the settings so they never reach a render input as plain text. */
-export type StackSecrets = Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
+export type StackSecrets = Readonly<Partial<Record<SecretKey | RegistrySecretKey, pulumi.Output<string>>>>;

@@ -22,6 +22,9 @@ interface Token {
     readonly line: number;
 }
 
+/** Go's unicode.IsSpace, which Caddy's lexer splits on: JavaScript's `\s` lacks U+0085 and adds U+FEFF. */
+const SPACE = /[\t\n\v\f\r \u0085\u00a0\p{Zs}\u2028\u2029]/u;
+
 function tokenize(source: string): Token[] {
     const tokens: Token[] = [];
     let i = 0;
@@ -33,7 +36,7 @@ function tokenize(source: string): Token[] {
             i++;
             continue;
         }
-        if (/\s/.test(ch)) {
+        if (SPACE.test(ch)) {
             i++;
             continue;
         }
@@ -54,7 +57,7 @@ function tokenize(source: string): Token[] {
             }
             i++;
         } else {
-            while (i < source.length && !/\s/.test(source[i] as string)) {
+            while (i < source.length && !SPACE.test(source[i] as string)) {
                 value += source[i];
                 i++;
             }

@@ -18,12 +18,15 @@ export function configOf<T extends object>(args: ConfigSource, defaults: T): T {
 
 /**
  * An explicit exception to a policy: which resource, and why. Match by the container's `name` input, by the
- * Pulumi resource name, or (for policies that check scrape jobs) by job name; `*` matches any characters.
+ * Pulumi resource name, (for policies that check scrape jobs) by job name, or (for policies that check every input)
+ * by the location of a value inside a resource's inputs, optionally of resources named `resourceName`; `*` matches
+ * any characters.
  */
 export interface Exemption {
     readonly containerName?: string;
     readonly resourceName?: string;
     readonly scrapeJob?: string;
+    readonly location?: string;
     readonly reason: string;
 }
 
@@ -37,6 +40,7 @@ export const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
             containerName: { type: "string", minLength: 1 },
             resourceName: { type: "string", minLength: 1 },
             scrapeJob: { type: "string", minLength: 1 },
+            location: { type: "string", minLength: 1 },
             reason: { type: "string", minLength: 10 },
         },
         required: ["reason"],
@@ -58,28 +62,39 @@ export function globMatches(glob: string, value: string): boolean {
 /** Checks the exemptions list of a policy's config; a malformed entry is an error, never a silent skip. */
 export function checkedExemptions(policy: string, exemptions: unknown): Exemption[] {
     if (exemptions === undefined) return [];
-    if (!Array.isArray(exemptions)) throw new Error(`policy \`${policy}\`: \`exemptions\` must be a list of { containerName | resourceName | scrapeJob, reason }.`);
+    if (!Array.isArray(exemptions)) throw new Error(`policy \`${policy}\`: \`exemptions\` must be a list of { containerName | resourceName | scrapeJob | location, reason }.`);
     return exemptions.map((entry: unknown, i: number) => {
         const e = (entry ?? {}) as Partial<Exemption>;
         if (typeof e.reason !== "string" || e.reason.trim().length < 10) {
             throw new Error(`policy \`${policy}\`: exemption #${i + 1} has no \`reason\`; every exemption says why (at least 10 characters).`);
         }
-        if (!e.containerName && !e.resourceName && !e.scrapeJob) {
-            throw new Error(`policy \`${policy}\`: exemption #${i + 1} names nothing; set \`containerName\`, \`resourceName\` or \`scrapeJob\`.`);
+        if (!e.containerName && !e.resourceName && !e.scrapeJob && !e.location) {
+            throw new Error(`policy \`${policy}\`: exemption #${i + 1} names nothing; set \`containerName\`, \`resourceName\`, \`scrapeJob\` or \`location\`.`);
         }
         return e as Exemption;
     });
 }
 
-/** The exemption covering a resource, matched by its Pulumi name or its container name. */
+/** The exemption covering a whole resource, matched by its Pulumi name or its container name (not one for a location in it). */
 export function exemptionFor(exemptions: readonly Exemption[], target: { resourceName: string; containerName?: string }): Exemption | undefined {
-    return exemptions.find((e) =>
+    return exemptions.find((e) => e.location === undefined && (
         (e.resourceName !== undefined && globMatches(e.resourceName, target.resourceName))
-        || (e.containerName !== undefined && target.containerName !== undefined && globMatches(e.containerName, target.containerName)));
+        || (e.containerName !== undefined && target.containerName !== undefined && globMatches(e.containerName, target.containerName))));
+}
+
+/** The exemption covering the value at `location` in the inputs of the resource named `resourceName`. */
+export function locationExemptionFor(exemptions: readonly Exemption[], resourceName: string, location: string): Exemption | undefined {
+    return exemptions.find((e) => e.location !== undefined && globMatches(e.location, location) && (e.resourceName === undefined || globMatches(e.resourceName, resourceName)));
 }
 
 /** How an applied exemption is reported (`notApplicable` reason); the offline check lists these as `exempt`. */
 export function exemptionNotice(e: Exemption): string {
-    const what = e.containerName ? `container ${e.containerName}` : e.resourceName ? `resource ${e.resourceName}` : `scrape job ${e.scrapeJob}`;
+    const what = exemptionTarget(e);
     return `exempt (${what}): ${e.reason}`;
+}
+
+/** What an exemption names, as reports show it. */
+export function exemptionTarget(e: Exemption): string {
+    if (e.location) return `location ${e.location}${e.resourceName ? ` of resource ${e.resourceName}` : ""}`;
+    return e.containerName ? `container ${e.containerName}` : e.resourceName ? `resource ${e.resourceName}` : `scrape job ${e.scrapeJob}`;
 }

@@ -1,4 +1,4 @@
-/** Heuristics for credentials: by variable name, and by what a value looks like. */
+/** Heuristics for credentials: by variable name, by the shapes credentials come in, and by how random a value looks. */
 
 /** Name tokens (split on `_`, `-`, `.`) that mark a variable as carrying a credential. */
 export const DEFAULT_CREDENTIAL_NAME_TOKENS: readonly string[] = [
@@ -55,19 +55,43 @@ export function looksRandom(token: string, options: EntropyOptions = DEFAULT_ENT
     return entropy > Math.min(Math.log2(token.length) - 0.6, options.bitsPerCharCap);
 }
 
-const PRIVATE_KEY_HEADER = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/;
-const AWS_ACCESS_KEY = /\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/;
-const AWS_SECRET_ASSIGNMENT = /aws.?secret.?access.?key\s*[=:]\s*["']?[A-Za-z0-9/+]{40}/i;
-const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]+@/i;
-const BEARER = /\b(bearer|token)\s+[A-Za-z0-9\-._~+/]{20,}=*/i;
+/**
+ * The shapes of common credentials, each with what it is: issuers' documented token formats and prefixes, webhook URLs
+ * whose path is the secret, and passwords written into URLs and connection strings. A match is a credential whatever
+ * the field is called.
+ */
+export const CREDENTIAL_SHAPES: readonly { readonly pattern: RegExp; readonly what: string }[] = [
+    { pattern: /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/, what: "a PEM private key" },
+    { pattern: /\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/, what: "an AWS access key ID" },
+    { pattern: /aws.?secret.?access.?key\s*[=:]\s*["']?[A-Za-z0-9/+]{40}/i, what: "an AWS secret access key" },
+    { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/, what: "a Google API key" },
+    { pattern: /\bAccountKey=[A-Za-z0-9+/]{40,}={0,2}/, what: "an Azure storage account key" },
+    { pattern: /\bhttps:\/\/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9/_-]{20,}/, what: "a Slack webhook URL" },
+    { pattern: /\bhttps:\/\/(?:[a-z0-9-]+\.)?(discord|discordapp)\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,}/, what: "a Discord webhook URL" },
+    { pattern: /\bhttps:\/\/[a-z0-9.-]+\.webhook\.office\.com\/webhookb2\/\S{20,}/, what: "a Microsoft Teams webhook URL" },
+    { pattern: /\bhttps:\/\/chat\.googleapis\.com\/v1\/spaces\/[^\s?]+\/messages\?\S*\btoken=/, what: "a Google Chat webhook URL" },
+    { pattern: /\bxox[abposr]-[0-9A-Za-z-]{10,}/, what: "a Slack token" },
+    { pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/, what: "a GitHub token" },
+    { pattern: /\bglpat-[A-Za-z0-9_-]{20,}/, what: "a GitLab token" },
+    { pattern: /\b[rs]k_(live|test)_[0-9A-Za-z]{16,}/, what: "a Stripe key" },
+    { pattern: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/, what: "a SendGrid key" },
+    { pattern: /\bnpm_[A-Za-z0-9]{36}\b/, what: "an npm token" },
+    { pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, what: "a JSON Web Token" },
+    { pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]+@/i, what: "a URL with a password (`scheme://user:password@host`)" },
+    { pattern: /(^|[\s?&;])password=[^\s&;'"]+/i, what: "a password in a connection string (`password=…`)" },
+    { pattern: /\b(bearer|token)\s+[A-Za-z0-9\-._~+/]{20,}=*/i, what: "a bearer token" },
+];
 
-/** Why `value` looks like a credential, or undefined. */
+/** Why `value` has the shape of a credential (CREDENTIAL_SHAPES), or undefined. */
+export function credentialShapeReason(value: string): string | undefined {
+    const shape = CREDENTIAL_SHAPES.find((s) => s.pattern.test(value));
+    return shape ? `contains ${shape.what}` : undefined;
+}
+
+/** Why `value` looks like a credential: a known shape, or a random-looking token; undefined when neither. */
 export function credentialLikeReason(value: string, entropy: EntropyOptions = DEFAULT_ENTROPY): string | undefined {
-    if (PRIVATE_KEY_HEADER.test(value)) return "contains a PEM private key";
-    if (AWS_ACCESS_KEY.test(value)) return "contains an AWS access key ID";
-    if (AWS_SECRET_ASSIGNMENT.test(value)) return "contains an AWS secret access key";
-    if (URL_CREDENTIALS.test(value)) return "contains a URL with a password (`scheme://user:password@host`)";
-    if (BEARER.test(value)) return "contains a bearer token";
+    const shape = credentialShapeReason(value);
+    if (shape) return shape;
     // Split on characters that separate words, paths, URLs and `key=value` flags; random tokens stay whole.
     for (const token of value.split(/[^A-Za-z0-9+_-]+/)) {
         if (looksRandom(token, entropy)) return `contains a random-looking ${token.length}-character string`;

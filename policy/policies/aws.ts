@@ -1,6 +1,8 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { descriptionProblems, NAME_RULES, nameProblems, SECURITY_GROUP_TYPES } from "../lib/awsNames";
 import { configOf, globMatches } from "../lib/config";
 import { isCredentialName, isFileReference } from "../lib/credentials";
+import { anonymousDockerHubImages, ContainerDefinition } from "../lib/ecsTasks";
 import { onTypes } from "../lib/docker";
 import { field, items, known, readable, text, UNREADABLE } from "../lib/values";
 import { isRootUser } from "./containers";
@@ -119,6 +121,7 @@ export const requireRdsForceSsl: ResourceValidationPolicy = {
 };
 
 interface ReplicationGroupProps {
+    authTokenUpdateStrategy?: string;
     atRestEncryptionEnabled?: boolean;
     transitEncryptionEnabled?: boolean;
     authToken?: unknown;
@@ -152,6 +155,17 @@ export const requireElasticacheFailover: ResourceValidationPolicy = {
     validateResource: onTypes<ReplicationGroupProps>([AWS.replicationGroup], (group, _args, report) => {
         if (group.automaticFailoverEnabled !== true) report("Automatic failover is off.");
         if (group.multiAzEnabled !== true) report("Multi-AZ is off.");
+    }),
+};
+
+/** Flags an AUTH token rotation left half-done: with ROTATE, the previous token stays valid beside the new one. */
+export const requireElasticacheAuthTokenSet: ResourceValidationPolicy = {
+    name: "require-elasticache-auth-token-set",
+    description: "ElastiCache replication groups apply their AUTH token with `SET`, so only the current token is valid; `ROTATE` (old and new token both valid) belongs only to the change-over of a rotation.",
+    remediationSteps: "Once every client uses the new token, set `authTokenUpdateStrategy: \"SET\"` (the stack's `aws.redis.authTokenUpdateStrategy`) and update: ElastiCache then drops the old token.",
+    enforcementLevel: "advisory",
+    validateResource: onTypes<ReplicationGroupProps>([AWS.replicationGroup], (group, _args, report) => {
+        if (text(field(() => group.authTokenUpdateStrategy)) === "ROTATE") report("The AUTH token strategy is ROTATE: the previous token is still accepted.");
     }),
 };
 
@@ -430,6 +444,46 @@ export const requireS3BucketProtection: StackValidationPolicy = {
     },
 };
 
+/** The named properties of a resource as plain strings; unknown and encrypted values become UNREADABLE. */
+function plainProps(props: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+    return Object.fromEntries(names.map((n) => [n, text(field(() => props[n]))]));
+}
+
+/** Requires every AWS name, explicit, prefixed or auto-generated, to fit the service's length and character rules. */
+export const requireValidAwsNames: ResourceValidationPolicy = {
+    name: "require-valid-aws-names",
+    description: "AWS resource names fit the service's length limit and character set, whether explicit, a `namePrefix` plus the provider's suffix, or Pulumi's auto-name (the resource name plus 8 characters).",
+    remediationSteps: "Give the resource an explicit name within the limit (e.g. the stack prefix shortened with a hash), or a shorter resource name; a `namePrefix` leaves 26 characters fewer than the limit.",
+    enforcementLevel: "mandatory",
+    validateResource: onTypes<Record<string, unknown>>(Object.keys(NAME_RULES), (props, args, report) => {
+        const fields = NAME_RULES[args.type]!.flatMap((r) => [r.property, ...(r.prefixProperty ? [r.prefixProperty] : [])]);
+        for (const problem of nameProblems(args.type, args.name, plainProps(props, fields))) report(problem);
+    }),
+};
+
+/** Requires security group and rule descriptions EC2 accepts. */
+export const requireValidSecurityGroupDescriptions: ResourceValidationPolicy = {
+    name: "require-valid-security-group-descriptions",
+    description: "Security group and security group rule descriptions use only the characters EC2 accepts (`a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*`) and at most 255 of them.",
+    remediationSteps: "Rewrite the description without the refused characters (an apostrophe or quote is the usual one: \"from the tasks\" instead of \"from the stack's tasks\").",
+    enforcementLevel: "mandatory",
+    validateResource: onTypes<Record<string, unknown>>(SECURITY_GROUP_TYPES, (props, args, report) => {
+        for (const problem of descriptionProblems(args.type, plainProps(props, ["description"]))) report(problem);
+    }),
+};
+
+/** Forbids task definitions that pull Docker Hub images anonymously. */
+export const disallowAnonymousDockerHubPulls: ResourceValidationPolicy = {
+    name: "disallow-anonymous-docker-hub-pulls",
+    description: "ECS containers do not pull images anonymously from Docker Hub (or a front that redirects to it), which limits anonymous pulls per IP: every task start behind one NAT address counts.",
+    remediationSteps: "Pull through an ECR pull-through cache rule for Docker Hub (the image becomes `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/…`), mirror the image into ECR, or give the container `repositoryCredentials` for a Docker Hub account.",
+    enforcementLevel: "mandatory",
+    validateResource: onTypes<{ containerDefinitions?: unknown }>([AWS.taskDefinition], (task, _args, report) => {
+        const defs = (containerDefinitions(field(() => task.containerDefinitions), report) ?? []) as ContainerDefinition[];
+        for (const d of anonymousDockerHubImages(defs)) report(`Container ${d.name ?? "?"} pulls ${d.image} anonymously from Docker Hub.`);
+    }),
+};
+
 /** Every AWS policy, in the order the pack lists them. */
 export const awsPolicies: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
     requireRdsEncryption,
@@ -440,6 +494,7 @@ export const awsPolicies: readonly (ResourceValidationPolicy | StackValidationPo
     requireRdsForceSsl,
     requireElasticacheEncryption,
     requireElasticacheFailover,
+    requireElasticacheAuthTokenSet,
     restrictSecurityGroupIngress,
     requireHttpsListeners,
     requireAlbDropInvalidHeaders,
@@ -450,4 +505,7 @@ export const awsPolicies: readonly (ResourceValidationPolicy | StackValidationPo
     requireSecretsManagerKms,
     requireKmsKeyRotation,
     requireS3BucketProtection,
+    requireValidAwsNames,
+    requireValidSecurityGroupDescriptions,
+    disallowAnonymousDockerHubPulls,
 ];

@@ -1,7 +1,8 @@
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { buildSettings } from "../../components/settings/buildSettings";
-import { SECRET_KEYS, SecretKey, StackSettings } from "../../components/settings/types";
+import { cacheReadsCredentials } from "../../components/aws/Registries";
+import { REGISTRY_SECRET_KEYS, RegistrySecretKey, SECRET_KEYS, SecretKey, StackSettings } from "../../components/settings/types";
 import { EXAMPLE_SECRETS, runProgram } from "../../test/support/runProgram";
 import { PROJECT, stackConfig } from "../../test/support/stackConfig";
 import type { StackResource } from "./policyEngine";
@@ -23,14 +24,17 @@ export function settingsFor(stack: string, overrides: Record<string, unknown> = 
             values[key] = text;
         }
     }
-    for (const key of SECRET_KEYS) values[key] = EXAMPLE_SECRETS[key];
-    return buildSettings({ project: PROJECT, stack, values, secretKeys: new Set(SECRET_KEYS) });
+    const secretKeys = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS];
+    for (const key of secretKeys) values[key] = EXAMPLE_SECRETS[key];
+    return buildSettings({ project: PROJECT, stack, values, secretKeys: new Set(secretKeys) });
 }
 
-/** The secret config keys a stack's enabled receivers need (what `pulumi config set --secret` must provide). */
-export function secretsNeeded(settings: StackSettings): SecretKey[] {
+/** The secret config keys a stack's enabled receivers and image pulls need (what `pulumi config set --secret` must provide). */
+export function secretsNeeded(settings: StackSettings): (SecretKey | RegistrySecretKey)[] {
     const a = settings.alerting;
-    const needed: SecretKey[] = [];
+    const needed: (SecretKey | RegistrySecretKey)[] = [];
+    if (settings.aws && cacheReadsCredentials({ settings })) needed.push("dockerHubAccessToken");
+    if (settings.aws?.teamRegistryUsername) needed.push("teamRegistryPassword");
     if (a.slack) needed.push("slackWebhookUrl");
     if (a.email?.username) needed.push("smtpPassword");
     if (a.pagerduty) needed.push("pagerdutyRoutingKey");
@@ -50,6 +54,7 @@ interface RegisterRequest {
     getIgnorechangesList(): string[];
     getAliasurnsList(): string[];
     getDeletebeforereplace(): boolean;
+    getRetainondelete(): boolean;
     getAdditionalsecretoutputsList(): string[];
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getObject(): unknown;
@@ -69,7 +74,7 @@ function seconds(duration: string | undefined): number {
 }
 
 /** Records what the mock monitor receives while `run` executes; the monitor is restored afterwards. */
-async function recordingRegistrations<T>(run: () => Promise<T>): Promise<{ result: T; resources: StackResource[] }> {
+export async function recordingRegistrations<T>(run: () => Promise<T>): Promise<{ result: T; resources: StackResource[] }> {
     const monitor = MockMonitor.prototype as unknown as { registerResource(req: RegisterRequest, cb: Callback): Promise<void> };
     const original = monitor.registerResource;
     const resources: StackResource[] = [];
@@ -93,6 +98,7 @@ async function recordingRegistrations<T>(run: () => Promise<T>): Promise<{ resul
                     ignoreChanges: req.getIgnorechangesList(),
                     aliases: req.getAliasurnsList(),
                     deleteBeforeReplace: req.getDeletebeforereplace(),
+                    retainOnDelete: req.getRetainondelete() === true,
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                     customTimeouts: { createSeconds: seconds(timeouts?.getCreate()), updateSeconds: seconds(timeouts?.getUpdate()), deleteSeconds: seconds(timeouts?.getDelete()) },
                 });
@@ -112,7 +118,7 @@ export interface OfflineRun {
     readonly settings: StackSettings;
     readonly resources: StackResource[];
     /** Secret config keys given dummy values for the run. */
-    readonly secrets: SecretKey[];
+    readonly secrets: (SecretKey | RegistrySecretKey)[];
 }
 
 /**

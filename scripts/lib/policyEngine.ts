@@ -35,6 +35,8 @@ export interface StackResource {
     readonly ignoreChanges?: readonly string[];
     readonly aliases?: readonly string[];
     readonly deleteBeforeReplace?: boolean;
+    /** `retainOnDelete`: Pulumi forgets the resource instead of deleting it (not part of the policy SDK's options). */
+    readonly retainOnDelete?: boolean;
     readonly additionalSecretOutputs?: readonly string[];
     readonly customTimeouts?: { readonly createSeconds: number; readonly updateSeconds: number; readonly deleteSeconds: number };
 }

@@ -1,5 +1,5 @@
 import type { Policies } from "@pulumi/policy";
-import { exemptionNotice, Exemption } from "../../policy/lib/config";
+import { exemptionNotice, Exemption, exemptionTarget } from "../../policy/lib/config";
 import { blocks, EffectiveConfig, Evaluation, Finding, FindingLevel } from "./policyEngine";
 
 /** What was checked, for the report's header. */
@@ -18,7 +18,7 @@ export interface ExemptionUse {
     readonly policy: string;
     readonly target: string;
     readonly reason: string;
-    /** Resources it exempted; undefined for exemptions applied inside a config file (scrape jobs). */
+    /** Resources it exempted; undefined for exemptions applied inside a resource (scrape jobs, input locations). */
     readonly applied?: number;
 }
 
@@ -43,8 +43,9 @@ function exemptionUses(policies: Policies, config: Map<string, EffectiveConfig>,
     for (const p of policies) {
         const exemptions = (config.get(p.name)?.properties.exemptions ?? []) as Exemption[];
         for (const e of exemptions) {
-            const target = e.containerName ? `container ${e.containerName}` : e.resourceName ? `resource ${e.resourceName}` : `scrape job ${e.scrapeJob}`;
-            const applied = e.scrapeJob ? undefined : findings.filter((f) => f.policy === p.name && f.level === "exempt" && f.message === exemptionNotice(e)).length;
+            const target = exemptionTarget(e);
+            // Scrape-job and location exemptions apply to parts of a resource, which the policy skips without a finding.
+            const applied = e.scrapeJob || e.location ? undefined : findings.filter((f) => f.policy === p.name && f.level === "exempt" && f.message === exemptionNotice(e)).length;
             uses.push({ policy: p.name, target, reason: e.reason, applied });
         }
     }
@@ -87,7 +88,7 @@ export function formatReport(report: Report): string {
     }
     if (report.exemptions.length > 0) {
         lines.push("", `Exemptions in ${report.policyConfig}:`);
-        lines.push(table(report.exemptions.map((e) => ["  " + e.policy, e.target, e.applied === undefined ? "in config file" : `applied ${e.applied}×`, e.reason])));
+        lines.push(table(report.exemptions.map((e) => ["  " + e.policy, e.target, e.applied !== undefined ? `applied ${e.applied}×` : e.target.startsWith("location ") ? "in resource inputs" : "in config file", e.reason])));
     }
     const blocking = [...new Set(report.findings.filter((f) => f.level === "mandatory" || f.level === "error").map((f) => f.policy))];
     if (blocking.length > 0) {

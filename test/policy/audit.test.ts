@@ -88,7 +88,7 @@ describe("npm run policy -- audit", () => {
     it("passes the production state, listing the exemptions it applied, with exit code 0", async () => {
         const out = await cli("audit", FIXTURE);
         expect(out.code, out.stderr).to.equal(0);
-        expect(out.stdout).to.match(/^Policy audit of state: stack production \(state file .*stack-export.json; 104 resources, 54 policies, policy\/config\/production.json\)/);
+        expect(out.stdout).to.match(/^Policy audit of state: stack production \(state file .*stack-export.json; 104 resources, 63 policies, policy\/config\/production.json\)/);
         // Carriers with a secret file have their whole `uploads` list encrypted in state: said, not hidden.
         expect(out.stdout).to.match(/^Note: 16 resources hold encrypted inputs \(.*\); checks of those values \(uploaded config files, secret env\) were skipped/m);
         expect(out.stdout).to.match(/require-non-root-user\s+service-stack-production-edge \(Container\)\s+exempt\s+exempt \(container \*-edge\)/);

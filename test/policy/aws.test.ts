@@ -2,10 +2,12 @@ import { expect } from "chai";
 import {
     AWS,
     deniesInsecureTransport,
+    disallowAnonymousDockerHubPulls,
     disallowEcsPlaintextSecrets,
     disallowPublicRds,
     requireAcmDnsValidation,
     requireAlbDropInvalidHeaders,
+    requireElasticacheAuthTokenSet,
     requireElasticacheEncryption,
     requireElasticacheFailover,
     requireEcsContainerHardening,
@@ -19,6 +21,8 @@ import {
     requireRdsMultiAz,
     requireS3BucketProtection,
     requireSecretsManagerKms,
+    requireValidAwsNames,
+    requireValidSecurityGroupDescriptions,
     restrictSecurityGroupIngress,
 } from "../../policy/policies/aws";
 import { changed, resource, secret, UNKNOWN } from "./support/fixtures";
@@ -66,6 +70,11 @@ specifyResourcePolicy(requireElasticacheEncryption, cache, [
     { when: "encryption in transit and auth are missing", input: changed(cache, (i) => { delete i.transitEncryptionEnabled; delete i.authToken; }), violations: [/in transit is off/, /No authentication/] },
     { when: "authentication uses an RBAC user group", input: changed(cache, (i) => { delete i.authToken; i.userGroupIds = ["stack-users"]; }) },
     { when: "the auth token is unknown during preview", input: set(cache, "authToken", UNKNOWN.string) },
+]);
+specifyResourcePolicy(requireElasticacheAuthTokenSet, set(cache, "authTokenUpdateStrategy", "SET"), [
+    { when: "a rotation is left at ROTATE", input: set(cache, "authTokenUpdateStrategy", "ROTATE"), violations: [/ROTATE: the previous token is still accepted/] },
+    { when: "no strategy is set", input: cache },
+    { when: "the strategy is unknown during preview", input: set(cache, "authTokenUpdateStrategy", UNKNOWN.string) },
 ]);
 specifyResourcePolicy(requireElasticacheFailover, cache, [
     { when: "failover and Multi-AZ are off", input: changed(cache, (i) => { i.automaticFailoverEnabled = false; delete i.multiAzEnabled; }), violations: [/Automatic failover is off/, /Multi-AZ is off/] },
@@ -172,4 +181,36 @@ specifyStackPolicy(requireS3BucketProtection, [bucket, block, encryption, tlsOnl
     { when: "a bucket stands alone", input: [bucket], violations: [/public access block/, /server-side encryption/, /denying requests without TLS/] },
     { when: "the policy reference is unknown during preview", input: [bucket, block, encryption, changed(tlsOnly, (i) => { i.bucket = UNKNOWN.string; })] },
     { when: "the stack has no buckets", input: [block], notApplicable: /no S3 buckets/ },
+]);
+
+const targetGroup = resource("aws:lb/targetGroup:TargetGroup", "service-stack-production-lb-api", { name: "ss-production-api-1f2e3d", port: 8000, protocol: "HTTPS", targetType: "ip" });
+specifyResourcePolicy(requireValidAwsNames, targetGroup, [
+    { when: "a target group is left to Pulumi's auto-name from a long resource name", input: set(targetGroup, "name", undefined), violations: [/name "service-stack-production-lb-api-1a2b3c4" \(Pulumi's auto-name .*\) has 39 characters; AWS allows 32\./] },
+    { when: "a short resource name is auto-named", input: changed(set(targetGroup, "name", undefined), () => undefined, { name: "lb-api" }) },
+    { when: "a name prefix leaves no room for the provider's 26-character suffix", input: changed(targetGroup, (i) => { delete i.name; i.namePrefix = "api-tg-"; }), violations: [/has 33 characters; AWS allows 32/] },
+    { when: "a name ends in a hyphen", input: set(targetGroup, "name", "ss-production-api-"), violations: [/is not letters, digits and hyphens, no hyphen at either end/] },
+    { when: "a load balancer is named internal-…", input: resource("aws:lb/loadBalancer:LoadBalancer", "lb", { name: "internal-stack" }), violations: [/not starting with `internal-`/] },
+    { when: "a replication group id has upper case and 41 characters", input: resource(AWS.replicationGroup, "redis", { replicationGroupId: "Service-stack-production-eu-west-1-redis1" }), violations: [/41 characters; AWS allows 40/, /is not a letter, then lower-case letters/] },
+    { when: "a secret name ends like an ARN's random suffix", input: resource(AWS.secret, "s", { name: "stack/credentials/api-abc123" }), violations: [/not ending in a hyphen and six characters/] },
+    { when: "a final snapshot identifier has a double hyphen", input: changed(db, (i) => { i.identifier = "stack-postgres"; i.finalSnapshotIdentifier = "stack--final"; }), violations: [/finalSnapshotIdentifier "stack--final"/] },
+    { when: "the name is unknown during preview", input: set(targetGroup, "name", UNKNOWN.string) },
+    { when: "the name prefix is unknown during preview", input: changed(targetGroup, (i) => { delete i.name; i.namePrefix = UNKNOWN.string; }) },
+]);
+
+const sgRule = resource(AWS.ingressRule, "stack-cluster-tasks-api", { securityGroupId: "sg-tasks", referencedSecurityGroupId: "sg-tasks", description: "api from the tasks (8000/tcp)", ipProtocol: "tcp", fromPort: 8000, toPort: 8000 });
+specifyResourcePolicy(requireValidSecurityGroupDescriptions, sgRule, [
+    { when: "a rule description has an apostrophe", input: set(sgRule, "description", "api from the stack's tasks"), violations: [/description "api from the stack's tasks" is not EC2's character set .*: "'" refused\./] },
+    { when: "a group description has a quote and an accent", input: resource(AWS.securityGroup, "stack-sg", { description: "the \"edge\" café" }), violations: [/"\\"", "é" refused/] },
+    { when: "an egress rule description is 256 characters long", input: resource("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "stack-out", { description: "x".repeat(256) }), violations: [/256 characters; AWS allows 255/] },
+    { when: "the rule has no description", input: set(sgRule, "description", undefined) },
+]);
+
+const hubTask = (image: string, extra: Record<string, unknown> = {}) => set(task, "containerDefinitions", definitions([{ ...API_CONTAINER, image, ...extra }]));
+specifyResourcePolicy(disallowAnonymousDockerHubPulls, hubTask("123456789012.dkr.ecr.eu-west-1.amazonaws.com/service-stack-production-hub/library/postgres:18.1"), [
+    { when: "an official image is pulled from Docker Hub by its short name", input: hubTask("postgres:18.1"), violations: [/Container api pulls postgres:18.1 anonymously from Docker Hub/] },
+    { when: "an image names docker.io explicitly", input: hubTask("docker.io/prom/prometheus:v3.5.0"), violations: [/anonymously/] },
+    { when: "an image comes through cr.jaegertracing.io, which redirects to Docker Hub", input: hubTask("cr.jaegertracing.io/jaegertracing/jaeger:2.11.0"), violations: [/anonymously/] },
+    { when: "a Docker Hub image is pulled with repository credentials", input: hubTask("prom/prometheus:v3.5.0", { repositoryCredentials: { credentialsParameter: "arn:aws:secretsmanager:eu-west-1:1:secret:hub" } }) },
+    { when: "an image comes from Quay", input: hubTask("quay.io/prometheuscommunity/postgres-exporter:v0.18.1") },
+    { when: "the definitions are unknown during preview", input: set(task, "containerDefinitions", UNKNOWN.string) },
 ]);

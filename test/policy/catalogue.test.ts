@@ -5,7 +5,7 @@ import { PLAIN_HTTP_JOBS } from "../../components/render/prometheus";
 import { CONFIG_PATHS, EDGE_CONTAINER_PORTS, JAEGER_PORTS, SECRETS_DIR, workloadSpecs } from "../../components/services/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
 import { DEFAULT_IMAGES } from "../../components/settings/defaults";
-import { SECRET_KEYS, SERVICES, StackSettings, WORKLOADS } from "../../components/settings/types";
+import { REGISTRY_SECRET_KEYS, SECRET_KEYS, SERVICES, StackSettings, WORKLOADS } from "../../components/settings/types";
 import { imageLocation } from "../../policy/lib/images";
 import { DEFAULT_DATA_PORTS } from "../../policy/policies/network";
 import { DEFAULT_SECRET_PATHS } from "../../policy/policies/secrets";
@@ -33,8 +33,9 @@ function settingsOf(stack: string): StackSettings {
         }
     }
     // Receivers that need a secret get a placeholder, as `pulumi config set --secret` would provide.
-    for (const key of SECRET_KEYS) values[key] = "placeholder";
-    return buildSettings({ project: PROJECT, stack, values, secretKeys: new Set(SECRET_KEYS) });
+    const secretKeys = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS];
+    for (const key of secretKeys) values[key] = "placeholder";
+    return buildSettings({ project: PROJECT, stack, values, secretKeys: new Set(secretKeys) });
 }
 
 function policyConfig(environment: string): Record<string, Record<string, unknown>> {

@@ -4,10 +4,15 @@ import * as path from "path";
 import type { Policies } from "@pulumi/policy";
 import * as aws from "../../policy/policies/aws";
 import * as containers from "../../policy/policies/containers";
+import * as disallowCredentialsInPlainInputs from "../../policy/policies/disallowCredentialsInPlainInputs";
+import * as disallowEcsPublicIp from "../../policy/policies/disallowEcsPublicIp";
 import * as dns from "../../policy/policies/dns";
 import * as dockerEngine from "../../policy/policies/dockerEngine";
 import { allPolicies } from "../../policy/policies";
 import * as network from "../../policy/policies/network";
+import * as requireEfsEncryption from "../../policy/policies/requireEfsEncryption";
+import * as requireLbDeletionProtection from "../../policy/policies/requireLbDeletionProtection";
+import * as requireS3AccessLogging from "../../policy/policies/requireS3AccessLogging";
 import * as secrets from "../../policy/policies/secrets";
 import * as stack from "../../policy/policies/stack";
 import * as tls from "../../policy/policies/tls";
@@ -18,15 +23,21 @@ import { COMPLIANT_FIXTURES, FIXTURE_COVERAGE } from "./support/policySpec";
 // The fixture specs register their coverage when loaded; load them here too, so this file also runs on its own.
 import "./aws.test";
 import "./containers.test";
+import "./disallowCredentialsInPlainInputs.test";
+import "./disallowEcsPublicIp.test";
 import "./dns.test";
 import "./dockerEngine.test";
 import "./network.test";
+import "./requireEfsEncryption.test";
+import "./requireLbDeletionProtection.test";
+import "./requireS3AccessLogging.test";
 import "./secrets.test";
 import "./stack.test";
 import "./tls.test";
 
 const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
-const MODULES = { aws, containers, dns, dockerEngine, network, secrets, stack, tls };
+// One module per domain, or per policy for the policies added one concern to a file.
+const MODULES = { aws, containers, dns, dockerEngine, network, secrets, stack, tls, disallowCredentialsInPlainInputs, disallowEcsPublicIp, requireEfsEncryption, requireLbDeletionProtection, requireS3AccessLogging };
 
 type AnyPolicy = Policies[number];
 

@@ -117,7 +117,7 @@ describe("breaking the baseline through the stack configuration", () => {
             environment: "staging",
             overrides: {
                 images: API_IMAGE,
-                api: { healthcheck: ["NONE"], scheme: "http", env: { LEGACY_DB_PASS: "hunter2", S3_ACCESS: "AKIAIOSFODNN7EXAMPLE" } },
+                api: { scheme: "http" },
                 dnsTtl: 3600,
             },
         },
@@ -140,9 +140,6 @@ describe("breaking the baseline through the stack configuration", () => {
         });
     }
 
-    catches("stagingApi", "an API healthcheck switched off with NONE is blocked", [/^require-healthcheck mandatory service-stack-staging-api: The healthcheck has no test command \(\["NONE"\]\)\.$/]);
-    catches("stagingApi", "a credential in the API environment under a name the settings do not recognise (PASS) is blocked", [/^disallow-plaintext-credential-env mandatory service-stack-staging-api: Environment variable LEGACY_DB_PASS carries a credential value/]);
-    catches("stagingApi", "an AWS access key in an innocently named API variable is blocked", [/^disallow-credential-values mandatory service-stack-staging-api: The env S3_ACCESS contains an AWS access key ID\.$/]);
     catches("stagingApi", "the API scraped over plain HTTP is blocked", [/^require-tls-scrape-targets mandatory service-stack-staging-prometheus-files: \/etc\/prometheus\/prometheus.yml: scrape job api uses plain HTTP\.$/]);
     catches("stagingApi", "a one-hour DNS TTL is reported on every record (advisory)", [/^limit-dns-record-ttl advisory service-stack-staging-dns-[a-z]+: TTL 3600s is above 300s/], 5);
     catches("stagingNoDns", "staging without DNS records for its public names is blocked", [/^require-dns-records-for-public-hostnames mandatory service-stack-staging-edge: Public hostname [a-z]+\.staging\.example\.com has no Route53 record/], 5);
@@ -165,6 +162,9 @@ describe("rules the settings already enforce (the bad value never reaches a reso
         ["require-pinned-image: `latest`", "production", { images: { ...API_IMAGE, postgres: "postgres:latest" } }, /images.postgres.*postgres:latest/],
         ["require-non-root-user: an API running as root", "staging", { images: API_IMAGE, api: { user: "0:0" } }, /api.user/],
         ["disallow-plaintext-credential-env: a PASSWORD in the API environment", "staging", { images: API_IMAGE, api: { env: { DB_PASSWORD: "hunter2" } } }, /api.env.DB_PASSWORD/],
+        ["disallow-plaintext-credential-env: a PASS (the pack's token, not only PASSWORD) in the API environment", "staging", { images: API_IMAGE, api: { env: { LEGACY_DB_PASS: "hunter2" } } }, /api.env.LEGACY_DB_PASS/],
+        ["disallow-credential-values: an AWS access key in an innocently named API variable", "staging", { images: API_IMAGE, api: { env: { S3_ACCESS: "AKIAIOSFODNN7EXAMPLE" } } }, /api.env.S3_ACCESS.*AWS access key ID/],
+        ["require-healthcheck: the API's healthcheck switched off with NONE", "staging", { images: API_IMAGE, api: { healthcheck: ["NONE"] } }, /api.healthcheck.*NONE/],
         ["require-minimum-password-length: 24 characters in production", "production", { passwordLength: 24 }, /passwordLength/],
         ["require-bounded-certificate-validity: no early renewal", "staging", { images: API_IMAGE, tls: { earlyRenewalDays: 0 } }, /tls.earlyRenewalDays/],
         ["require-postgres/redis/web-config TLS 1.3: TLS 1.2 in production", "production", { tls: { minVersion: "1.2" } }, /tls.minVersion/],

@@ -3,8 +3,11 @@ import type { EcsContainerDefinition } from "../../components/aws/containerDefin
 import { RecordedResource, RecordingMocks, unwrap } from "./mocks";
 import { ProgramRun, runWithMocks } from "./runProgram";
 
-/** What a stack needs to run on AWS on top of its stack file (the region the mocks answer for). */
-export const ON_AWS = { platform: "aws", aws: { region: "eu-west-1" } } as const;
+/**
+ * What a stack needs to run on AWS on top of its stack file: the region the mocks answer for, the Docker Hub account
+ * of the pull-through cache, and the user of the team registry the stack files' `images.api` names.
+ */
+export const ON_AWS = { platform: "aws", aws: { region: "eu-west-1", dockerHubUsername: "examplebot", teamRegistryUsername: "deploy" } } as const;
 
 /** Records, beside each resource and invoke, the provider reference it went through. */
 export class ProviderRecordingMocks extends RecordingMocks {
@@ -50,7 +53,17 @@ export function sharedRunOnAws(stack: string): Promise<ProgramRun & { mocks: Pro
     return runs.get(stack)!;
 }
 
-/** Mocks whose generated passwords named in `rotated` come out different, as a `pulumi up --replace` of them would. */
+/** The generated values a rotation renews, by resource type. */
+const ROTATED_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
+    "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
+    "tls:index/privateKey:PrivateKey": ["privateKeyPem"],
+    "tls:index/locallySignedCert:LocallySignedCert": ["certPem"],
+};
+
+/**
+ * Mocks whose generated passwords, keys and certificates named in `rotated` come out different, as a
+ * `pulumi up --replace` of them (or a certificate's early renewal) would.
+ */
 export class RotatingMocks extends ProviderRecordingMocks {
     constructor(private readonly rotated: readonly string[]) {
         super();
@@ -58,9 +71,10 @@ export class RotatingMocks extends ProviderRecordingMocks {
 
     override newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const answer = super.newResource(args);
-        if (args.type === "random:index/randomPassword:RandomPassword" && this.rotated.includes(args.name)) {
-            return { id: answer.id, state: { ...answer.state, result: `${String(answer.state.result)}-rotated`, bcryptHash: `${String(answer.state.bcryptHash)}-rotated` } };
-        }
-        return answer;
+        const fields = ROTATED_OUTPUTS[args.type];
+        if (!fields || !this.rotated.includes(args.name)) return answer;
+        const state = { ...answer.state, ...Object.fromEntries(fields.map((f) => [f, `${String(answer.state[f])}-rotated`])) };
+        this.states.set(`${args.type}::${args.name}`, state);
+        return { id: answer.id, state };
     }
 }

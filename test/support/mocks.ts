@@ -60,6 +60,9 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     }
 }
 
+/** What the AWS provider appends to a `namePrefix` (26 characters; a fixed stand-in for its timestamp and counter). */
+export const PROVIDER_UNIQUE_SUFFIX = "20250101000000000000000001";
+
 /** The account, region and partition the AWS mocks answer with. */
 export const MOCK_AWS = { accountId: "123456789012", region: "eu-west-1", partition: "aws", zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d", "eu-west-1e", "eu-west-1f"] } as const;
 
@@ -79,8 +82,11 @@ function awsComputedState(type: string, name: string, inputs: Record<string, unk
         case "aws:s3/bucketObjectv2:BucketObjectv2":
             // S3 gives each upload a new version; the same content gets the same fake version here.
             return { versionId: digest(JSON.stringify(inputs.content ?? "")).slice(0, 32), arn: `arn:aws:s3:::${String(inputs.bucket)}/${String(inputs.key)}` };
-        case "aws:secretsmanager/secret:Secret":
-            return { arn: arn("secretsmanager", `secret:${String(inputs.name ?? name)}-${short.slice(0, 6)}`) };
+        case "aws:secretsmanager/secret:Secret": {
+            // With `namePrefix` the provider appends a 26-character unique suffix (timestamp and counter).
+            const secretName = String(inputs.name ?? (inputs.namePrefix !== undefined ? `${String(inputs.namePrefix)}${PROVIDER_UNIQUE_SUFFIX}` : name));
+            return { name: secretName, arn: arn("secretsmanager", `secret:${secretName}-${short.slice(0, 6)}`) };
+        }
         case "aws:secretsmanager/secretVersion:SecretVersion":
             return { versionId: digest(JSON.stringify(inputs.secretString ?? "")).slice(0, 36), arn: String(inputs.secretId) };
         case "aws:kms/key:Key":
@@ -143,10 +149,21 @@ export function mockId(type: string, name: string): string {
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
     readonly calls: RecordedCall[] = [];
+    /** The state each resource was given (inputs plus computed outputs), by `type::name`. */
+    readonly states = new Map<string, Record<string, unknown>>();
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: mockId(args.type, args.name), state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
+        const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
+        this.states.set(`${args.type}::${args.name}`, state);
+        return { id: mockId(args.type, args.name), state };
+    }
+
+    /** The state a resource was given; throws when there is none. */
+    stateOf(type: string, name: string): Record<string, unknown> {
+        const state = this.states.get(`${type}::${name}`);
+        if (!state) throw new Error(`no state for ${type} ${name}`);
+        return state;
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

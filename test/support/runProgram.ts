@@ -10,6 +10,8 @@ export const EXAMPLE_SECRETS: Readonly<Record<string, string>> = {
     watchdogUrl: "https://deadman.example/ping/EXAMPLE",
     webhookUrl: "https://hooks.example/alerts",
     smtpPassword: "example-smtp-password",
+    dockerHubAccessToken: "dckr_pat_EXAMPLE0123456789",
+    teamRegistryPassword: "example-registry-password",
 };
 
 export interface ProgramRun {

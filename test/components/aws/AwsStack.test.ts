@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { INTERFACE_ENDPOINTS } from "../../../components/aws/Network";
-import { MOCK_AWS, RecordedResource, unwrap } from "../../support/mocks";
-import { ProviderRecordingMocks, sharedRunOnAws } from "../../support/awsRun";
+import { isSecretWrapper, MOCK_AWS, RecordedResource, unwrap } from "../../support/mocks";
+import { containerDefinitionsOf, ProviderRecordingMocks, sharedRunOnAws } from "../../support/awsRun";
 import type { ProgramRun } from "../../support/runProgram";
 import { valueOf } from "../../support/runProgram";
 
@@ -158,6 +158,8 @@ for (const stack of ["staging", "production"] as const) {
                     dbName: "app",
                 });
                 expect(db.enabledCloudwatchLogsExports).to.deep.equal(["postgresql", "upgrade"]);
+                // A major upgrade is a change of `aws.postgres.engineVersion`; it applies in the maintenance window unless asked.
+                expect(db).to.deep.include({ allowMajorVersionUpgrade: true, applyImmediately: false });
                 expect(db.finalSnapshotIdentifier).to.equal(production ? `${prefix}-postgres-final` : undefined);
                 expect(db.password).to.equal(undefined);
             });
@@ -205,6 +207,8 @@ for (const stack of ["staging", "production"] as const) {
                     multiAzEnabled: production,
                     numCacheClusters: production ? 2 : 1,
                     snapshotRetentionLimit: production ? 14 : 7,
+                    // Only the current token is valid; ROTATE is for the change-over of a rotation.
+                    authTokenUpdateStrategy: "SET",
                 });
                 expect(group.authToken).to.match(/^GENERATED-SECRET-service-stack-[a-z]+-secrets-redis$/);
             });
@@ -213,7 +217,8 @@ for (const stack of ["staging", "production"] as const) {
                 const raw = run.mocks.ofType("aws:elasticache/replicationGroup:ReplicationGroup")[0]!.inputs.authToken;
                 expect(JSON.stringify(raw)).to.contain("4dabf18193072939515e22adb298388d");
                 const secret = named(run, "aws:secretsmanager/secret:Secret", "-credentials-redis-auth-token");
-                expect(secret.name).to.equal(`${prefix}/credentials/redis-auth-token`);
+                // A prefix: a re-created secret gets a new name instead of colliding with one pending deletion.
+                expect(secret).to.deep.include({ namePrefix: `${prefix}/credentials/redis-auth-token-` }).and.not.have.property("name");
                 const version = run.mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name.endsWith("-credentials-redis-auth-token"))!;
                 expect(inputs(version).secretString).to.equal(only(run, "aws:elasticache/replicationGroup:ReplicationGroup").authToken);
             });
@@ -271,6 +276,21 @@ for (const stack of ["staging", "production"] as const) {
                 expect(only(run, "aws:wafv2/webAclAssociation:WebAclAssociation").resourceArn).to.match(/^arn:aws:elasticloadbalancing:.*loadbalancer\/app\//);
             });
 
+            it("lets Grafana and the API take request bodies over 8 KB; every other host keeps the common rule set's limit", () => {
+                const rules = (unwrap(run.mocks.ofType("aws:wafv2/webAcl:WebAcl")[0]!.inputs) as Inputs).rules as Inputs[];
+                const crs = rules.find((r) => r.name === "AWSManagedRulesCommonRuleSet")!.statement.managedRuleGroupStatement;
+                expect(crs.ruleActionOverrides).to.deep.equal([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+                const body = rules.find((r) => r.name === "limit-request-body-size")!;
+                expect(body.action).to.deep.equal({ block: {} });
+                const [size, exempt] = body.statement.andStatement.statements;
+                expect(size.sizeConstraintStatement).to.deep.include({ comparisonOperator: "GT", size: 8192, fieldToMatch: { body: { oversizeHandling: "MATCH" } } });
+                expect(exempt.notStatement.statement.orStatement.statements.map((s: Inputs) => s.byteMatchStatement.searchString)).to.deep.equal([`grafana.${domain}`, `api.${domain}`]);
+                // Every other rule group still blocks: only the one body-size rule is overridden.
+                for (const r of rules.filter((x) => x.statement.managedRuleGroupStatement && x.name !== "AWSManagedRulesCommonRuleSet")) {
+                    expect(r.statement.managedRuleGroupStatement.ruleActionOverrides ?? [], r.name).to.deep.equal([]);
+                }
+            });
+
             it("opens 0.0.0.0/0 only on the load balancer's group, only on 80 and 443", () => {
                 const open = run.mocks.resources
                     .filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" || r.type === "aws:ec2/securityGroup:SecurityGroup")
@@ -288,6 +308,70 @@ for (const stack of ["staging", "production"] as const) {
                     expect(a.aliases[0].name).to.match(/\.elb\.amazonaws\.com$/);
                 }
                 expect(run.mocks.calls.find((c) => c.token === "aws:route53/getZone:getZone")?.inputs).to.deep.include({ name: "example.com", privateZone: false });
+            });
+        });
+
+        describe("images", () => {
+            const registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+
+            it("caches Docker Hub (with the configured account), Quay and ECR Public in ECR, under prefixes of this stack", () => {
+                const rules = run.mocks.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").map(inputs).sort((a, b) => a.ecrRepositoryPrefix.localeCompare(b.ecrRepositoryPrefix));
+                expect(rules.map((r) => [r.ecrRepositoryPrefix, r.upstreamRegistryUrl])).to.deep.equal([
+                    [`${prefix}-ecr`, "public.ecr.aws"], [`${prefix}-hub`, "registry-1.docker.io"], [`${prefix}-quay`, "quay.io"],
+                ]);
+                const hub = rules[1]!;
+                expect(hub.credentialArn).to.match(new RegExp(`:secret:ecr-pullthroughcache/${prefix}/docker-hub-`));
+                const secret = named(run, "aws:secretsmanager/secret:Secret", "-registries-docker-hub");
+                expect(secret.kmsKeyId).to.equal(keyArn);
+                const version = run.mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name.endsWith("-registries-docker-hub"))!;
+                expect(isSecretWrapper(version.inputs.secretString)).to.equal(true);
+                expect(JSON.parse(inputs(version).secretString)).to.deep.equal({ username: "examplebot", accessToken: "dckr_pat_EXAMPLE0123456789" });
+                for (const r of [rules[0]!, rules[2]!]) expect(r).to.not.have.property("credentialArn");
+            });
+
+            it("lets ECR's pull-through cache role decrypt the Docker Hub credentials with the stack key, through Secrets Manager only", () => {
+                const statements = JSON.parse(only(run, "aws:kms/key:Key").policy).Statement as Inputs[];
+                const cache = statements.find((st) => st.Sid === "EcrPullThroughCacheDecryptsUpstreamCredentials")!;
+                expect(cache).to.deep.include({ Effect: "Allow", Action: "kms:Decrypt", Principal: { AWS: "*" } });
+                expect(cache.Condition).to.deep.equal({
+                    StringEquals: { "kms:CallerAccount": "123456789012", "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" },
+                    ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/aws-service-role/pullthroughcache.ecr.amazonaws.com/AWSServiceRoleForECRPullThroughCache" },
+                });
+            });
+
+            it("pulls every image from this account's ECR, but the team's API image, which comes with registry credentials", () => {
+                const images: string[] = [];
+                for (const task of run.mocks.ofType("aws:ecs/taskDefinition:TaskDefinition")) {
+                    for (const c of containerDefinitionsOf(task)) {
+                        if (c.name === "api") {
+                            expect(c.image).to.equal("registry.example.com/agente-api:1.4.2");
+                            expect(c.repositoryCredentials?.credentialsParameter).to.match(new RegExp(`:secret:${prefix}/registries/team-`));
+                        } else {
+                            expect(c.image, c.name).to.match(new RegExp(`^${registry}/${prefix}-(hub|quay|ecr)/`));
+                            expect(c, c.name).to.not.have.property("repositoryCredentials");
+                        }
+                        images.push(c.image);
+                    }
+                }
+                expect(images).to.include.members([
+                    `${registry}/${prefix}-hub/library/postgres:18.1`,
+                    `${registry}/${prefix}-hub/prom/prometheus:v3.5.0`,
+                    // cr.jaegertracing.io serves Docker Hub's jaegertracing repositories.
+                    `${registry}/${prefix}-hub/jaegertracing/jaeger:2.11.0`,
+                    `${registry}/${prefix}-quay/prometheuscommunity/postgres-exporter:v0.18.1`,
+                    `${registry}/${prefix}-ecr/aws-cli/aws-cli:2.27.0`,
+                ]);
+            });
+
+            it("lets the execution roles create and import the cache's repositories, and the API's read the team registry's credentials", () => {
+                const policy = (suffix: string) => JSON.parse(inputs(run.mocks.named("aws:iam/rolePolicy:RolePolicy", `${prefix}-${suffix}`)).policy).Statement as Inputs[];
+                const importing = policy("grafana-execution").find((st) => st.Sid === "ImportThroughCache")!;
+                expect(importing.Action).to.deep.equal(["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"]);
+                expect(importing.Resource).to.deep.equal(["ecr", "hub", "quay"].map((u) => `arn:aws:ecr:eu-west-1:123456789012:repository/${prefix}-${u}/*`));
+                const apiSecrets = policy("api-execution").find((st) => st.Sid === "ThisTasksSecrets")!.Resource as string[];
+                expect(apiSecrets.some((arn) => arn.includes(`:secret:${prefix}/registries/team-`))).to.equal(true);
+                const grafanaSecrets = policy("grafana-execution").find((st) => st.Sid === "ThisTasksSecrets")!.Resource as string[];
+                expect(grafanaSecrets.some((arn) => arn.includes("/registries/"))).to.equal(false);
             });
         });
 
@@ -313,6 +397,24 @@ for (const stack of ["staging", "production"] as const) {
                     expect(sse.rules[0].applyServerSideEncryptionByDefault).to.deep.equal({ sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn });
                     expect(inputs(run.mocks.named("aws:s3/bucketVersioning:BucketVersioning", `${prefix}-${b}`)).versioningConfiguration).to.deep.equal({ status: "Enabled" });
                 }
+            });
+
+            it("logs the config and backup buckets' access into the access-log bucket, where only S3 logging of this stack's buckets may write", () => {
+                expect(run.mocks.ofType("aws:s3/bucketLogging:BucketLogging").map((r) => r.name).sort()).to.deep.equal([`${prefix}-backups`, `${prefix}-config`]);
+                for (const b of ["config", "backups"]) {
+                    expect(inputs(run.mocks.named("aws:s3/bucketLogging:BucketLogging", `${prefix}-${b}`))).to.deep.equal({ bucket: `${prefix}-${b}-id`, targetBucket: `${prefix}-lb-logs-id`, targetPrefix: `s3/${b}/` });
+                }
+                const policy = JSON.parse(inputs(run.mocks.named("aws:s3/bucketPolicy:BucketPolicy", `${prefix}-lb-logs`)).policy);
+                expect(policy.Statement.find((st: { Sid?: string }) => st.Sid === "S3ServerAccessLogs")).to.deep.equal({
+                    Sid: "S3ServerAccessLogs",
+                    Effect: "Allow",
+                    Principal: { Service: "logging.s3.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: `arn:aws:s3:::${prefix}-lb-logs-id/s3/*`,
+                    Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": `arn:aws:s3:::${prefix}-*` } },
+                });
+                // S3 writes access logs only into a bucket encrypted with S3-managed keys.
+                expect(inputs(run.mocks.named("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `${prefix}-lb-logs`)).rules[0].applyServerSideEncryptionByDefault).to.deep.equal({ sseAlgorithm: "AES256" });
             });
 
             it(`moves exports to Glacier after 30 days and expires them after ${production ? 365 : 90}`, () => {

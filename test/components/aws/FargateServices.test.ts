@@ -56,6 +56,7 @@ for (const stack of ["staging", "production"] as const) {
                 expect(s.networkConfiguration.subnets.every((id: string) => id.includes("-network-private-")), s.name).to.equal(true);
                 expect(s.networkConfiguration.securityGroups, s.name).to.deep.equal([`${prefix}-cluster-tasks-id`]);
                 expect(s.deploymentCircuitBreaker, s.name).to.deep.equal({ enable: true, rollback: true });
+                expect(s.waitForSteadyState, s.name).to.equal(true);
                 expect(s.serviceRegistries.registryArn, s.name).to.match(/^arn:aws:servicediscovery:/);
                 expect(s.loadBalancers?.[0]?.targetGroupArn, s.name).to.match(/targetgroup\//);
             }
@@ -110,7 +111,9 @@ for (const stack of ["staging", "production"] as const) {
                 // Every secret the init container receives is written once and handed to the user of the container whose volume it lands in.
                 const lines = init.command![0]!.split("\n");
                 const userOfVolume = new Map(containers(service).flatMap((c) => c.mountPoints.map((m) => [m.sourceVolume, c.user] as const)).filter(([, user]) => user !== "0:0"));
-                expect(lines.filter((l) => l.startsWith("chown ")), service).to.have.length(init.secrets.length);
+                // One chown per secret, and one per shared volume handed to its writer (Prometheus's API targets).
+                const handedOver = (inputs(task(service)).volumes as Inputs[]).filter((v) => v.name === "api-targets").length;
+                expect(lines.filter((l) => l.startsWith("chown ")), service).to.have.length(init.secrets.length + handedOver);
                 for (const s of init.secrets) {
                     const write = lines.findIndex((l) => l.startsWith(`printf '%s' "$${s.name}" > `));
                     expect(write, `${service} ${s.name}`).to.be.greaterThan(-1);
@@ -163,21 +166,68 @@ for (const stack of ["staging", "production"] as const) {
             expect(roles.secrets.find((s) => s.name === "PGPASSWORD")!.valueFrom).to.match(/:secret:rds!db-.*:password::$/);
         });
 
+        it("pins each secret its own task checks to the registered version; credentials another side checks follow AWSCURRENT", () => {
+            const versions = new Map(run.mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion").map((v) => [v.name, String(run.mocks.stateOf(v.type, v.name).versionId)]));
+            const valueFrom = (service: string, c: string, env: string) => container(service, c).secrets.find((s) => s.name === env)!.valueFrom;
+            // The task's own key and web config: pinned to the version the definition was registered with.
+            expect(valueFrom("prometheus", "config-init", "SECRET_PROMETHEUS_ETC_PROMETHEUS_TLS_TLS_KEY")).to.match(/:secret:[^:]+:::[0-9a-f]{36}$/);
+            expect(valueFrom("prometheus", "config-init", "SECRET_PROMETHEUS_ETC_PROMETHEUS_TLS_TLS_KEY").split(":::")[1]).to.equal(versions.get(`${prefix}-prometheus-prometheus-etc-prometheus-tls-tls-key`));
+            expect(valueFrom("prometheus", "config-init", "SECRET_PROMETHEUS_RUN_SECRETS_PROMETHEUS_PASSWORD").split(":::")[1]).to.equal(versions.get(`${prefix}-credentials-prometheus-password`));
+            expect(valueFrom("api", "db-roles", "APP_PASSWORD").split(":::")[1]).to.equal(versions.get(`${prefix}-credentials-postgres-app-password`));
+            // Checked by ElastiCache, Alertmanager, the API or another task: the current value, a bare ARN.
+            for (const [service, c, env] of [
+                ["api", "config-init", "SECRET_API_RUN_SECRETS_REDIS_PASSWORD"],
+                ["api", "db-roles", "EXPORTER_PASSWORD"],
+                ["prometheus", "config-init", "SECRET_PROMETHEUS_RUN_SECRETS_ALERTMANAGER_PASSWORD"],
+                ["prometheus", "config-init", "SECRET_PROMETHEUS_RUN_SECRETS_API_METRICS_TOKEN"],
+                ["prometheus", "config-init", "SECRET_REDIS_EXPORTER_RUN_SECRETS_REDIS_PASSWORD_MAP_JSON"],
+                ["grafana", "config-init", "SECRET_GRAFANA_RUN_SECRETS_PROMETHEUS_PASSWORD"],
+            ] as const) {
+                expect(valueFrom(service, c, env), `${service}/${c} ${env}`).to.match(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:[^:]+$/);
+            }
+        });
+
         it("starts each main container after its init container wrote its files, read-only", () => {
             for (const service of SERVICES) {
                 const inits = containers(service).filter((c) => c.name.startsWith("config-init"));
                 expect(inits.length, service).to.be.greaterThan(0);
                 for (const init of inits) {
-                    expect(init, `${service}/${init.name}`).to.deep.include({ image: AWS_CLI_IMAGE, essential: false });
+                    expect(init, `${service}/${init.name}`).to.deep.include({ image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${prefix}-ecr/${AWS_CLI_IMAGE.replace("public.ecr.aws/", "")}`, essential: false });
                     expect(init.environment.find((e) => e.name === "CONFIG_SHA256")?.value, service).to.match(/^[0-9a-f]{64}$/);
                 }
                 for (const c of containers(service).filter((x) => !x.name.startsWith("config-init"))) {
                     expect(c.dependsOn?.some((d) => d.containerName.startsWith("config-init") && d.condition === "SUCCESS"), `${service}/${c.name}`).to.equal(true);
-                    for (const m of c.mountPoints.filter((p) => !p.sourceVolume.endsWith("-data"))) expect(m.readOnly, `${service}/${c.name} ${m.containerPath}`).to.equal(true);
+                    // Read-only but for state on EFS and the one file the discovery sidecar writes for Prometheus.
+                    const writable = (p: { sourceVolume: string }) => p.sourceVolume.endsWith("-data") || (c.name === "api-discovery" && p.sourceVolume === "api-targets");
+                    for (const m of c.mountPoints.filter((p) => !writable(p))) expect(m.readOnly, `${service}/${c.name} ${m.containerPath}`).to.equal(true);
                 }
             }
             expect(container("api", "api").dependsOn).to.deep.include({ containerName: "db-roles", condition: "SUCCESS" });
-            expect(containers("prometheus").map((c) => c.name)).to.deep.equal(["config-init", "prometheus", "postgres-exporter", "redis-exporter", "blackbox-exporter"]);
+            expect(containers("prometheus").map((c) => c.name)).to.deep.equal(["config-init", "prometheus", "postgres-exporter", "redis-exporter", "blackbox-exporter", "api-discovery"]);
+        });
+
+        it("lets Prometheus scrape every API task: a sidecar lists them from Cloud Map into a file only it writes", () => {
+            const sidecar = container("prometheus", "api-discovery");
+            // Not essential (Prometheus keeps the last targets without it), restarted when it exits, so it reserves CPU.
+            expect(sidecar).to.deep.include({ essential: false, user: "65534:65534", restartPolicy: { enabled: true, restartAttemptPeriod: 60 }, entryPoint: ["/bin/sh", "-c"] });
+            expect(sidecar.cpu).to.be.greaterThan(0);
+            expect(sidecar.linuxParameters.capabilities).to.deep.equal({ drop: ["ALL"] });
+            expect(sidecar.command![0]).to.contain(`--namespace-name '${prefix}.internal' --service-name 'api'`);
+            expect(sidecar.mountPoints).to.deep.equal([{ sourceVolume: "api-targets", containerPath: "/run/prometheus-sd", readOnly: false }]);
+            expect(sidecar.dependsOn).to.deep.equal([{ containerName: "config-init", condition: "SUCCESS" }]);
+            expect(container("prometheus", "prometheus").mountPoints).to.deep.include({ sourceVolume: "api-targets", containerPath: "/run/prometheus-sd", readOnly: true });
+            // Fargate creates the volume root's: the init container gives it to the sidecar's (and Prometheus's) user.
+            const init = container("prometheus", "config-init");
+            expect(init.mountPoints).to.deep.include({ sourceVolume: "api-targets", containerPath: "/out/api-targets", readOnly: false });
+            expect(init.command![0].split("\n")).to.include("chown 65534:65534 '/out/api-targets'");
+            expect((inputs(task("prometheus")).volumes as Inputs[]).find((v) => v.name === "api-targets")).to.deep.equal({ name: "api-targets" });
+            // The task role may list the API's instances in this stack's namespace, nothing else of Cloud Map.
+            const statements = JSON.parse(inputs(run.mocks.named("aws:iam/rolePolicy:RolePolicy", `${prefix}-prometheus-task`)).policy).Statement as Inputs[];
+            expect(statements.find((s) => s.Sid === "DiscoverApiTasks")).to.deep.equal({
+                Sid: "DiscoverApiTasks", Effect: "Allow", Action: "servicediscovery:DiscoverInstances", Resource: "*",
+                Condition: { StringEquals: { "servicediscovery:NamespaceName": `${prefix}.internal`, "servicediscovery:ServiceName": "api" } },
+            });
+            expect(run.mocks.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => JSON.stringify(inputs(r).policy).includes("servicediscovery:")).map((r) => r.name)).to.deep.equal([`${prefix}-prometheus-task`]);
         });
 
         it("delivers the same rendered configuration as the Docker platform, one object per file", () => {
@@ -207,17 +257,17 @@ for (const stack of ["staging", "production"] as const) {
         });
 
         it("stores each task's own secrets (keys, web configs) in Secrets Manager and shares credentials by ARN", () => {
-            const names = run.mocks.ofType("aws:secretsmanager/secret:Secret").map((r) => inputs(r).name as string);
+            const names = run.mocks.ofType("aws:secretsmanager/secret:Secret").map((r) => inputs(r).namePrefix as string);
             expect(names).to.include.members([
-                `${prefix}/prometheus/prometheus/etc/prometheus/tls/tls.key`,
-                `${prefix}/prometheus/prometheus/etc/prometheus/web.yml`,
-                `${prefix}/alertmanager/alertmanager/etc/alertmanager/web.yml`,
-                `${prefix}/prometheus/redis-exporter/run/secrets/redis-password-map.json`,
-                `${prefix}/credentials/prometheus-password`,
+                `${prefix}/prometheus/prometheus/etc/prometheus/tls/tls.key-`,
+                `${prefix}/prometheus/prometheus/etc/prometheus/web.yml-`,
+                `${prefix}/alertmanager/alertmanager/etc/alertmanager/web.yml-`,
+                `${prefix}/prometheus/redis-exporter/run/secrets/redis-password-map.json-`,
+                `${prefix}/credentials/prometheus-password-`,
             ]);
             for (const v of run.mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")) expect(isSecretWrapper(v.inputs.secretString), v.name).to.equal(true);
             const prometheusPassword = run.mocks.ofType("aws:secretsmanager/secret:Secret").find((r) => r.name.endsWith("-credentials-prometheus-password"))!;
-            const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${prefix}/credentials/prometheus-password`;
+            const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${prefix}/credentials/prometheus-password-`;
             for (const [service, name] of [["prometheus", "config-init"], ["grafana", "config-init"]] as const) {
                 expect(container(service, name).secrets.some((s) => s.valueFrom.startsWith(arn)), `${service} ${prometheusPassword.name}`).to.equal(true);
             }

@@ -120,9 +120,14 @@ describe("taskLayout", () => {
         expect(byName("prometheus").healthCheck).to.deep.equal({ command: ["CMD", "promtool", "check", "healthy"], interval: 15, timeout: 5, retries: 5, startPeriod: 60 });
     });
 
-    it("sizes the task for every container, the init container included", () => {
-        // 64 + 1024 + 102 units, 128 + 2048 + 64 MiB.
+    it("sizes the task for the containers that keep running: one-shot containers reserve memory but no CPU", () => {
+        // 1024 + 102 units (the init container none), 128 + 2048 + 64 MiB.
         expect(layout.size).to.deep.equal({ cpu: 2048, memory: 4096 });
+        expect(byName("config-init")).to.not.have.property("cpu");
+        // The API's shape: 2 vCPU for the API, a one-shot psql client before it. Counting the client's 128 units made it 4 vCPU.
+        const api = taskLayout({ ...plan, containers: [{ ...prometheus, name: "api", cpu: 2048, memoryMiB: 1024 }, { ...redisExporter, name: "db-roles", cpu: 128, memoryMiB: 128, essential: false }] });
+        expect(api.size).to.deep.equal({ cpu: 2048, memory: 4096 });
+        expect(api.containerDefinitions.find((c) => c.name === "db-roles")).to.deep.include({ memory: 128 }).and.not.have.property("cpu");
         // At a size boundary the init container's 128 MiB count: 3008 MiB alone would fit 3072, 3008 + 128 needs 4096.
         expect(taskLayout({ ...plan, containers: [{ ...prometheus, cpu: 256, memoryMiB: 3008 }] }).size).to.deep.equal({ cpu: 512, memory: 4096 });
     });

@@ -77,6 +77,11 @@ describe("the policy pack on the AWS platform (offline check, program under mock
             i.cidrIpv4 = "0.0.0.0/0";
         }],
         ["require-rds-multi-az", "aws:rds/instance:Instance", "service-stack-production-postgres", (i: Record<string, any>) => { i.multiAz = false; }],
+        ["disallow-anonymous-docker-hub-pulls", "aws:ecs/taskDefinition:TaskDefinition", "service-stack-production-grafana", (i: Record<string, any>) => {
+            i.containerDefinitions = JSON.stringify(JSON.parse(i.containerDefinitions).map((d: Record<string, unknown>) => (d.name === "grafana" ? { ...d, image: "grafana/grafana:12.2.1" } : d)));
+        }],
+        ["require-valid-aws-names", "aws:lb/targetGroup:TargetGroup", "service-stack-production-lb-alertmanager", (i: Record<string, any>) => { delete i.name; }],
+        ["require-valid-security-group-descriptions", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "service-stack-production-redis-from-tasks", (i: Record<string, any>) => { i.description = "Redis from the stack's tasks"; }],
     ] as const) {
         it(`${policy} catches the production run's ${name} edited to break it`, async () => {
             const found = findings(await judge(edited(production, type, name, edit), "production"));

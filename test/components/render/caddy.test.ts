@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { renderCaddyBasicAuthSnippet, renderCaddyfile } from "../../../components/render/caddy";
+import { caddyToken, renderCaddyBasicAuthSnippet, renderCaddyfile } from "../../../components/render/caddy";
+import { parseCaddyfile } from "../../../policy/lib/caddyfile";
 import { buildSettings } from "../../../components/settings/buildSettings";
 
 const local = buildSettings({ project: "service-stack", stack: "dev", values: {}, secretKeys: new Set() });
@@ -56,5 +57,30 @@ describe("the Caddyfile", () => {
         expect(site(caddyfile, "jaeger.localhost")).to.contain("import /run/secrets/jaeger-basic-auth.caddy");
         expect(caddyfile.match(/import /g)).to.have.length(1);
         expect(renderCaddyBasicAuthSnippet("jaeger", "$2a$10$abc")).to.equal("basicauth {\n\tjaeger $2a$10$abc\n}\n");
+    });
+});
+
+describe("Caddyfile tokens", () => {
+    for (const [what, text, written] of [
+        ["a plain word", "ops@example.com", "ops@example.com"],
+        ["a placeholder", "{host}", "{host}"],
+        ["a value with spaces", "default-src 'none'; base-uri 'none'", `"default-src 'none'; base-uri 'none'"`],
+        ["a leading `#` (a comment when bare)", "#admin", `"#admin"`],
+        ["a leading `<<` (a heredoc when bare)", "<<EOF", `"<<EOF"`],
+        ["U+0085 (a space to Caddy's lexer)", "a\u0085b", `"a\u0085b"`],
+        ["a quote", 'say "hi"', `"say \\"hi\\""`],
+        ["a trailing backslash (would escape the closing quote)", "a\\", "`a\\`"],
+        ["a backslash before a quote", 'a\\"b', '`a\\"b`'],
+    ] as const) {
+        it(`writes ${what} so Caddy reads it back unchanged`, () => {
+            expect(caddyToken(text)).to.equal(written);
+            const [block] = parseCaddyfile(`site {\n\tdirective ${written}\n}\n`);
+            expect(block?.body[0]?.tokens).to.deep.equal(["directive", text]);
+        });
+    }
+
+    it("refuses `{$…}`, which Caddy expands from the environment even inside quotes, and what no quoting carries", () => {
+        expect(() => caddyToken("{$HOME}")).to.throw("renderCaddyfile: the token \"{$HOME}\" holds `{$`, which Caddy replaces with an environment variable.");
+        expect(() => caddyToken('a\\"`')).to.throw("has a backslash before a quote and a backtick");
     });
 });

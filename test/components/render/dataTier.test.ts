@@ -42,10 +42,16 @@ describe("the PostgreSQL init script", () => {
     const script = renderPostgresInitScript(local);
     it("reads passwords from files and binds them as psql variables, never into SQL text", () => {
         expect(script).to.contain('app_password="$(cat /run/secrets/postgres-app-password)"');
-        expect(script).to.contain("CREATE ROLE app LOGIN PASSWORD :'app_password';");
-        expect(script).to.contain("GRANT pg_monitor TO postgres_exporter;");
+        expect(script).to.contain(`CREATE ROLE "app" LOGIN PASSWORD :'app_password';`);
+        expect(script).to.contain('GRANT pg_monitor TO "postgres_exporter";');
         expect(script).to.contain("<<'SQL'");
         expect(script.startsWith("#!/usr/bin/env bash\n")).to.equal(true);
+    });
+
+    it("quotes every name as an identifier, so a name is never read as a key word", () => {
+        expect(script).to.contain('ALTER DATABASE "app" OWNER TO "app";');
+        expect(script).to.contain('GRANT ALL ON SCHEMA public TO "app";');
+        expect(script.match(/(CREATE ROLE|ALTER DATABASE|GRANT [A-Za-z_ ]+ TO) [a-z]/g)).to.equal(null);
     });
 });
 

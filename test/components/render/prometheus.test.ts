@@ -19,7 +19,7 @@ const staging = settings("staging", {
     prometheus: { scrapeInterval: "30s", evaluationInterval: "20s", retentionTime: "30d", retentionSize: "20GB" },
 });
 const production = settings("production", { environment: "production", images: API_IMAGE });
-const productionOnAws = settings("production", { platform: "aws", environment: "production", domain: "example.com", dnsZone: "example.com", images: API_IMAGE, aws: { region: "eu-west-1" } });
+const productionOnAws = settings("production", { platform: "aws", environment: "production", domain: "example.com", dnsZone: "example.com", images: API_IMAGE, aws: { region: "eu-west-1", pullThroughCache: false } });
 
 interface ParsedJob {
     job_name: string;
@@ -44,6 +44,15 @@ describe("renderPrometheusConfig", () => {
         it("has no host or container job: Fargate has no Docker host, and their targets would never resolve", () => {
             const jobs = jobsOf(productionOnAws);
             expect([...jobs.keys()]).to.deep.equal(["prometheus", "alertmanager", "api", "postgres", "redis", "grafana", "jaeger", "blackbox"]);
+        });
+
+        it("scrapes every API task by its address from the file the discovery sidecar writes, verifying the API's name", () => {
+            const api = jobsOf(productionOnAws).get("api")! as unknown as Record<string, unknown>;
+            expect(api).to.not.have.property("static_configs");
+            expect(api.file_sd_configs).to.deep.equal([{ files: ["/run/prometheus-sd/api.json"], refresh_interval: "1m" }]);
+            expect(api.tls_config).to.deep.include({ server_name: "api.service-stack-production.internal" });
+            // On Docker the one API container stays a fixed target.
+            expect(jobsOf(local).get("api")!.static_configs).to.deep.equal([{ targets: ["api:8000"] }]);
         });
 
         it("probes the public hostnames on the load balancer's port 443, not the edge container's port", () => {
@@ -162,7 +171,7 @@ describe("renderPrometheusConfig", () => {
     });
 
     it("addresses every target by alias or public hostname, never localhost or loopback, in the local default too", () => {
-        const hosts = scrapeJobs(local).flatMap((job) => job.static_configs.flatMap((c) => c.targets))
+        const hosts = scrapeJobs(local).flatMap((job) => (job.static_configs ?? []).flatMap((c) => c.targets))
             .map((target) => new URL(target.includes("://") ? target : `tcp://${target}`).hostname);
         expect(hosts).to.have.length(14);
         for (const host of hosts) expect(host).to.not.match(/^(localhost|127\.|\[::1\]$)/);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { quoteIdent, quoteLiteral, RDS_ROLE_PASSWORD_ENV, renderRdsRolesSql } from "../../../components/render/rdsRoles";
+import { RDS_ROLE_PASSWORD_ENV, renderRdsRolesSql } from "../../../components/render/rdsRoles";
+import { quoteIdent, quoteLiteral } from "../../../components/render/sql";
 import { buildSettings } from "../../../components/settings/buildSettings";
 
 const settings = buildSettings({ project: "service-stack", stack: "production", values: { postgres: { appUser: "orders", database: "orders_db" } }, secretKeys: new Set() });

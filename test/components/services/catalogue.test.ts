@@ -7,7 +7,7 @@ const docker = buildSettings({ project: "service-stack", stack: "production", va
 const aws = buildSettings({
     project: "service-stack",
     stack: "production",
-    values: { platform: "aws", environment: "production", domain: "example.com", dnsZone: "example.com", images: { api: "registry.example.com/api:1.4.2" }, aws: { region: "eu-west-1" } },
+    values: { platform: "aws", environment: "production", domain: "example.com", dnsZone: "example.com", images: { api: "registry.example.com/api:1.4.2" }, aws: { region: "eu-west-1", pullThroughCache: false } },
     secretKeys: new Set(),
 });
 

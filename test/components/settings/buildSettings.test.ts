@@ -1,25 +1,10 @@
 import { expect } from "chai";
 import { renderAlertRules } from "../../../components/render/alertRules";
-import { buildSettings, RawConfig } from "../../../components/settings/buildSettings";
+import { buildSettings } from "../../../components/settings/buildSettings";
 import { DEFAULT_IMAGES } from "../../../components/settings/defaults";
-import { ConfigError } from "../../../components/settings/validate";
+import { problems, raw } from "../../support/configProblems";
 
 const PRODUCTION_BASE = { environment: "production", images: { api: "registry.example.com/api:1.4.2" } };
-
-function raw(values: Record<string, unknown>, secretKeys: string[] = []): RawConfig {
-    return { project: "service-stack", stack: "test", values, secretKeys: new Set(secretKeys) };
-}
-
-/** The problems buildSettings reports for `values`; fails the test if it reports none. */
-function problems(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
-    try {
-        buildSettings(raw(values, secretKeys));
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return [...(e as ConfigError).problems];
-    }
-    throw new Error("expected a ConfigError");
-}
 
 describe("buildSettings", () => {
     describe("the local default (no config at all)", () => {
@@ -74,7 +59,7 @@ describe("buildSettings", () => {
 
         it("refuses passwords shorter than 32", () => {
             expect(problems({ ...PRODUCTION_BASE, passwordLength: 24 })).to.deep.equal([
-                "`service-stack:passwordLength` is 24: expected an integer from 32 to 128.",
+                "`service-stack:passwordLength` is 24: expected an integer from 32 to 72.",
             ]);
         });
 
@@ -104,7 +89,7 @@ describe("buildSettings", () => {
 
         it("a memory size that is not a positive amount", () => {
             expect(problems({ resources: { redis: { memory: "-5MiB" } } })).to.deep.equal([
-                '`service-stack:resources.redis.memory` is "-5MiB": expected a positive memory size in whole MiB, such as `512MiB` or `2GiB`.',
+                '`service-stack:resources.redis.memory` is "-5MiB": expected a memory size in whole MiB from 6MiB to 1TiB, such as `512MiB` or `2GiB`.',
             ]);
             expect(problems({ resources: { redis: { memory: "0GiB" } } })).to.have.length(1);
             expect(problems({ resources: { redis: { memory: 512 } } })).to.have.length(1);
@@ -118,7 +103,7 @@ describe("buildSettings", () => {
 
         it("an image with no tag, or `latest`", () => {
             expect(problems({ images: { postgres: "postgres" } })).to.deep.equal([
-                '`service-stack:images.postgres` is "postgres": expected an image reference pinned to a version tag, such as `postgres:18.1` or `postgres:18.1@sha256:<64 hex>` (no tag, or `latest`, is not pinned).',
+                '`service-stack:images.postgres` is "postgres": expected an image reference pinned to a version tag, such as `postgres:18.1` or `postgres:18.1@sha256:<64 hex>`, at most 255 characters (no tag, or `latest`, is not pinned).',
             ]);
             expect(problems({ images: { redis: "redis:latest" } })[0]).to.contain("`service-stack:images.redis` is \"redis:latest\"");
         });
@@ -213,7 +198,7 @@ describe("buildSettings", () => {
 
         it("a runbook URL that is not an https document URL", () => {
             expect(problems({ alerting: { runbookUrl: "https://wiki.example.com/runbook#alerts" } })).to.deep.equal([
-                '`service-stack:alerting.runbookUrl` is "https://wiki.example.com/runbook#alerts": expected an https URL of the published docs/runbook.md, without `#` or `?`.',
+                '`service-stack:alerting.runbookUrl` is "https://wiki.example.com/runbook#alerts": expected an https URL of the published docs/runbook.md, without `#`, `?`, `{` or `}`, at most 2048 characters.',
             ]);
             expect(problems({ alerting: { runbookUrl: "http://wiki.example.com/runbook" } })).to.have.length(1);
         });

@@ -62,8 +62,6 @@ export class RealisticMocks extends RecordingMocks {
     private readonly issuer: OpensslIssuer;
     /** What each certificate request this run made asked for: the provider copies these into the certificate. */
     private readonly requests = new Map<string, RequestRecord>();
-    /** Every resource's outputs as returned to the program, by `<type>::<name>`. */
-    private readonly states = new Map<string, Record<string, unknown>>();
 
     constructor(private readonly options: RealisticMocksOptions) {
         super();
@@ -75,15 +73,9 @@ export class RealisticMocks extends RecordingMocks {
         const inputs = unwrap(args.inputs) as State;
         const real = this.realState(args.type, inputs);
         const result = real ? { id: String(real.id ?? recorded.id), state: { ...recorded.state, ...real } } : recorded;
+        // The base class recorded the mock state; the program received this one (stateOf reads it).
         this.states.set(`${args.type}::${args.name}`, result.state);
         return result;
-    }
-
-    /** The outputs the program received for a resource (real material for the types above). */
-    stateOf(type: string, name: string): Record<string, unknown> {
-        const state = this.states.get(`${type}::${name}`);
-        if (!state) throw new Error(`no ${type} named ${name} was registered`);
-        return state;
     }
 
     private realState(type: string, inputs: State): State | undefined {

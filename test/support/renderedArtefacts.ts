@@ -1,0 +1,115 @@
+import { parse as parseYaml } from "yaml";
+import { alertmanagerArgs, renderAlertmanagerConfig } from "../../components/render/alertmanager";
+import { renderAlertRules } from "../../components/render/alertRules";
+import { renderApiStandInConfig } from "../../components/render/apiStandIn";
+import { renderBlackboxConfig } from "../../components/render/blackbox";
+import { renderCaddyfile } from "../../components/render/caddy";
+import { grafanaEnvironment, renderDashboards, renderGrafanaDashboardProviders, renderGrafanaDatasources } from "../../components/render/grafana";
+import { renderJaegerConfig } from "../../components/render/jaeger";
+import { renderPgHbaConf, renderPostgresInitScript, renderPostgresqlConf } from "../../components/render/postgres";
+import { prometheusArgs, renderPrometheusConfig } from "../../components/render/prometheus";
+import { renderRdsRolesSql } from "../../components/render/rdsRoles";
+import { renderRedisConf } from "../../components/render/redis";
+import { workloadSpecs } from "../../components/services/catalogue";
+import { apiEnvironment } from "../../components/services/consumers";
+import type { StackSettings } from "../../components/settings/types";
+import { parseCaddyfile } from "../../policy/lib/caddyfile";
+import { parsePgHba, parsePostgresqlConf, parseRedisConf } from "../../policy/lib/serverConfigs";
+
+/** One thing the program renders from settings, with the parser its consumer reads it with. */
+export interface Artefact {
+    readonly name: string;
+    readonly text: string;
+    /** Reads `text` as the consumer does; throws when the consumer would refuse it. */
+    readonly parse: (text: string) => unknown;
+}
+
+/**
+ * YAML as Go's yaml.v2 reads it (Prometheus, Alertmanager, blackbox_exporter): YAML 1.1, where `on`, `yes` or `1:20`
+ * are not strings. Strict, with unique keys; any error throws.
+ */
+const goYamlV2 = (text: string) => parseYaml(text, { version: "1.1", strict: true, uniqueKeys: true });
+/** YAML as yaml.v3 reads it (Grafana provisioning, Jaeger's collector config): YAML 1.2. */
+const goYamlV3 = (text: string) => parseYaml(text, { version: "1.2", strict: true, uniqueKeys: true });
+const json = (text: string) => JSON.parse(text) as unknown;
+
+/** A Go text/template as its parser sees it: literal text and `{{ … }}` actions; an unclosed action throws. */
+export function goTemplate(text: string): (string | { action: string })[] {
+    const parts = text.split(/\{\{([\s\S]*?)\}\}/);
+    if (parts.some((part, i) => i % 2 === 0 && part.includes("{{"))) throw new Error(`unclosed template action in ${JSON.stringify(text)}`);
+    return parts.map((part, i) => (i % 2 === 0 ? part : { action: part })).filter((part) => part !== "");
+}
+
+type Tree = Record<string, any>;
+
+/** alertmanager.yml with the fields Alertmanager expands as templates (e-mail `to`/`from`, Slack `channel`) read as templates. */
+function alertmanagerYaml(text: string): unknown {
+    const config = goYamlV2(text) as Tree;
+    for (const receiver of (config.receivers ?? []) as Tree[]) {
+        for (const email of (receiver.email_configs ?? []) as Tree[]) for (const field of ["to", "from"]) email[field] = goTemplate(String(email[field]));
+        for (const slack of (receiver.slack_configs ?? []) as Tree[]) slack.channel = goTemplate(String(slack.channel));
+    }
+    return config;
+}
+
+/** A rule file with every label and annotation (which Prometheus expands as templates) read as a template. */
+function ruleYaml(text: string): unknown {
+    const file = goYamlV2(text) as Tree;
+    for (const group of (file.groups ?? []) as Tree[]) {
+        for (const rule of (group.rules ?? []) as Tree[]) {
+            for (const field of ["labels", "annotations"]) {
+                for (const [name, value] of Object.entries((rule[field] ?? {}) as Tree)) rule[field][name] = goTemplate(String(value));
+            }
+        }
+    }
+    return file;
+}
+
+/**
+ * A psql script as a list of tokens: quoted identifiers, literals, psql variables and meta-commands, words and
+ * punctuation. Not PostgreSQL's parser (the integration suite runs the scripts on PostgreSQL 15), but it tells a name
+ * that stays one quoted identifier from one that breaks out of it.
+ */
+export function sqlTokens(text: string): string[] {
+    const token = /\s*("(?:[^"]|"")*"|'(?:[^']|'')*'|:'[a-z_]+'|\\[a-z]+|[A-Za-z_][A-Za-z0-9_$]*|\d+|[^\s"'])/y;
+    const tokens: string[] = [];
+    let end = 0;
+    let match: RegExpExecArray | null;
+    while ((match = token.exec(text)) !== null) {
+        tokens.push(match[1] as string);
+        end = token.lastIndex;
+    }
+    if (text.slice(end).trim() !== "") throw new Error(`unterminated quote at ${end}: ${text.slice(end, end + 40)}`);
+    return tokens;
+}
+
+/** Placeholder values for the secrets alertmanager.yml inlines. */
+const INLINE_SECRETS = { webhookUrl: "https://hooks.example/alerts", watchdogUrl: "https://deadman.example/ping" };
+
+/** Every file, argument list and environment the program renders from `settings`, each with its consumer's parser. */
+export function renderedArtefacts(settings: StackSettings): Artefact[] {
+    const specs = workloadSpecs(settings);
+    const structured = (name: string, value: unknown): Artefact => ({ name, text: JSON.stringify(value), parse: json });
+    return [
+        ...(settings.platform === "docker" ? [{ name: "Caddyfile", text: renderCaddyfile(settings), parse: parseCaddyfile }] : []),
+        { name: "prometheus.yml", text: renderPrometheusConfig(settings), parse: goYamlV2 },
+        structured("prometheus args", prometheusArgs(settings)),
+        { name: "alertmanager.yml", text: renderAlertmanagerConfig(settings, INLINE_SECRETS), parse: alertmanagerYaml },
+        structured("alertmanager args", alertmanagerArgs(settings)),
+        ...Object.entries(renderAlertRules(settings)).map(([file, text]) => ({ name: `rules/${file}`, text, parse: ruleYaml })),
+        { name: "blackbox.yml", text: renderBlackboxConfig(settings), parse: goYamlV2 },
+        { name: "datasources.yml", text: renderGrafanaDatasources(settings), parse: goYamlV3 },
+        { name: "dashboards.yml", text: renderGrafanaDashboardProviders(settings), parse: goYamlV3 },
+        ...Object.entries(renderDashboards(settings)).map(([file, text]) => ({ name: `dashboards/${file}`, text, parse: json })),
+        structured("grafana env", grafanaEnvironment(settings)),
+        { name: "jaeger.yml", text: renderJaegerConfig(settings), parse: goYamlV3 },
+        { name: "postgresql.conf", text: renderPostgresqlConf(settings), parse: (t) => [...parsePostgresqlConf(t)] },
+        { name: "pg_hba.conf", text: renderPgHbaConf(settings), parse: parsePgHba },
+        { name: "init.sh", text: renderPostgresInitScript(settings), parse: sqlTokens },
+        { name: "roles.sql", text: renderRdsRolesSql(settings), parse: sqlTokens },
+        { name: "redis.conf", text: renderRedisConf(settings), parse: (t) => [...parseRedisConf(t)] },
+        ...(settings.api.standIn ? [{ name: "api stand-in", text: renderApiStandInConfig(settings, specs.api.tls), parse: json }] : []),
+        structured("api env", apiEnvironment(settings, { postgresHost: "postgres", redisHost: "redis" }, specs.api.tls.ca)),
+        structured("api container", { command: settings.api.args, healthcheck: settings.api.healthcheck, user: settings.api.user }),
+    ];
+}
