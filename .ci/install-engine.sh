@@ -22,7 +22,8 @@ ENGINE_PACKAGES=(
 CLI_PACKAGE="docker-cli=28.5.2+dfsg4-5"
 # iptables: the daemon runs with --iptables=false, but its embedded DNS (network aliases at 127.0.0.11) still sets
 # NAT rules inside each container's namespace; without the binary no alias resolves.
-HOST_PACKAGES=(runc debootstrap libcap2-bin xz-utils tar ca-certificates iptables)
+# busybox-static: the one-binary image the harness tests (test/containers/realise.test.ts) realise containers from.
+HOST_PACKAGES=(runc debootstrap libcap2-bin xz-utils tar ca-certificates iptables busybox-static)
 
 die() { printf 'install-engine: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "run as root (it installs packages and writes $PREFIX)"

@@ -23,6 +23,8 @@ import { CONTAINER, NETWORK, RealisationError, realiseStack, RealisedStack, remo
 export interface Target {
     readonly label: string;
     readonly stack: string;
+    /** Whether its settings route Watchdog to a dead-man's switch (`alerting.watchdog`). */
+    readonly deadMansSwitch: boolean;
     /** Stack configuration the suite changes, and why (the README lists these). */
     readonly overrides: (ports: EdgePorts) => Record<string, unknown>;
 }
@@ -41,11 +43,13 @@ export const TARGETS: readonly Target[] = [
     {
         label: "the local default stack (dev)",
         stack: "dev",
+        deadMansSwitch: false,
         overrides: (ports) => ({ edge: { httpPort: ports.http, httpsPort: ports.https } }),
     },
     {
         label: "production's settings on Docker",
         stack: "production",
+        deadMansSwitch: true,
         overrides: (ports) => ({
             platform: "docker",
             domain: undefined,
