@@ -9,8 +9,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 PREFIX="${SERVICE_STACK_ENGINE_PREFIX:-/opt/service-stack-engine}"
 STATE="${SERVICE_STACK_ENGINE_APT:-/var/cache/service-stack-engine/apt}"
-MIRROR="${SERVICE_STACK_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+SUDO=""
+. "$(dirname "$0")/lib/private-apt.sh"
 
 # Pinned engine packages (sid). Change a version here and the next run replaces the prefix's contents.
 ENGINE_PACKAGES=(
@@ -33,40 +33,17 @@ if ! command -v docker >/dev/null 2>&1 || [ "$(command -v docker)" = "$PREFIX/us
     wanted+=("$CLI_PACKAGE")
 fi
 
-missing_host=()
-for pkg in "${HOST_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing_host+=("$pkg")
-done
-if [ "${#missing_host[@]}" -gt 0 ]; then
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing_host[@]}" >/dev/null
-fi
+install_host_packages "${HOST_PACKAGES[@]}"
 
 stamp="$PREFIX/.service-stack-engine"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${wanted[*]}" ] && [ -x "$PREFIX/usr/sbin/dockerd" ]; then
     echo "install-engine: $PREFIX already holds ${wanted[*]}"
 else
-    # A private apt configuration: sid's indexes never reach the machine's own apt state.
-    mkdir -p "$STATE/lists/partial" "$STATE/archives/partial" "$STATE/etc"
-    printf 'deb [signed-by=%s] %s sid main\n' "$KEYRING" "$MIRROR" > "$STATE/etc/sources.list"
-    apt_opts=(
-        -o "Dir::Etc::sourcelist=$STATE/etc/sources.list" -o "Dir::Etc::sourceparts=-"
-        -o "Dir::State::lists=$STATE/lists" -o "Dir::Cache=$STATE" -o "Dir::Cache::archives=$STATE/archives"
-        -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
-        -o "Acquire::Check-Valid-Until=false" -o "APT::Sandbox::User=root"
-    )
-    apt-get "${apt_opts[@]}" update -qq || die "could not read sid's package index from $MIRROR"
-    for spec in "${wanted[@]}"; do
-        name="${spec%%=*}" version="${spec#*=}"
-        served="$(apt-cache "${apt_opts[@]}" madison "$name" | awk -F'|' '{gsub(/ /, "", $2); print $2}' | sort -u | paste -sd' ' -)"
-        case " $served " in
-            *" $version "*) ;;
-            *) die "package $name: version $version is not served by $MIRROR sid (served: ${served:-none}); update the pin in .ci/install-engine.sh" ;;
-        esac
-    done
+    private_apt "$STATE" sid
+    require_served .ci/install-engine.sh "${wanted[@]}"
     download="$(mktemp -d)"
     trap 'rm -rf "$download"' EXIT
-    (cd "$download" && apt-get "${apt_opts[@]}" download -qq "${wanted[@]}") || die "download of ${wanted[*]} failed"
+    (cd "$download" && apt-get "${APT_OPTS[@]}" download -qq "${wanted[@]}") || die "download of ${wanted[*]} failed"
     rm -rf "$PREFIX.new"
     mkdir -p "$PREFIX.new"
     for deb in "$download"/*.deb; do dpkg-deb -x "$deb" "$PREFIX.new"; done

@@ -12,8 +12,6 @@ export DEBIAN_FRONTEND=noninteractive
 
 PREFIX="${SERVICE_STACK_SERVERS_PREFIX:-/opt/service-stack-servers}"
 STATE="${SERVICE_STACK_SERVERS_APT:-/var/cache/service-stack-servers/apt}"
-MIRROR="${SERVICE_STACK_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 # The versions the stack deploys (components/settings/defaults.ts): the closest Debian serves in the same line.
 SERVER_PACKAGES=(
@@ -39,43 +37,18 @@ HOST_PACKAGES=(openssl patchelf file ca-certificates python3 python3-jmespath)
 die() { printf 'install-tools: %s\n' "$*" >&2; exit 1; }
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+. "$(dirname "$0")/lib/private-apt.sh"
 
-missing_host=()
-for pkg in "${HOST_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing_host+=("$pkg")
-done
-if [ "${#missing_host[@]}" -gt 0 ]; then
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends "${missing_host[@]}" >/dev/null
-fi
+install_host_packages "${HOST_PACKAGES[@]}"
 
 stamp="$PREFIX/.service-stack-servers"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${SERVER_PACKAGES[*]}" ]; then
     echo "install-tools: $PREFIX already holds ${SERVER_PACKAGES[*]}"
 else
-    # A private apt configuration: sid's and trixie's indexes never reach the machine's own apt state, and an empty
-    # dpkg status makes apt download the whole library closure (nothing of this machine's is reused).
-    $SUDO mkdir -p "$STATE/lists/partial" "$STATE/archives/partial" "$STATE/etc"
-    printf 'deb [signed-by=%s] %s sid main\ndeb [signed-by=%s] %s trixie main\n' "$KEYRING" "$MIRROR" "$KEYRING" "$MIRROR" | $SUDO tee "$STATE/etc/sources.list" >/dev/null
-    $SUDO touch "$STATE/etc/status"
-    apt_opts=(
-        -o "Dir::Etc::sourcelist=$STATE/etc/sources.list" -o "Dir::Etc::sourceparts=-"
-        -o "Dir::State::lists=$STATE/lists" -o "Dir::State::status=$STATE/etc/status"
-        -o "Dir::Cache=$STATE" -o "Dir::Cache::archives=$STATE/archives"
-        -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
-        -o "Acquire::Check-Valid-Until=false" -o "APT::Sandbox::User=root" -o "APT::Default-Release=sid"
-        -o "Debug::NoLocking=1"
-    )
-    $SUDO apt-get "${apt_opts[@]}" update -qq || die "could not read sid's and trixie's package indexes from $MIRROR"
-    for spec in "${SERVER_PACKAGES[@]}"; do
-        name="${spec%%=*}" version="${spec#*=}"
-        served="$(apt-cache "${apt_opts[@]}" madison "$name" | awk -F'|' '{gsub(/ /, "", $2); print $2}' | sort -u | paste -sd' ' -)"
-        case " $served " in
-            *" $version "*) ;;
-            *) die "$name $version is not served by $MIRROR (sid, trixie) any more; served: ${served:-nothing}. Update SERVER_PACKAGES in .ci/install-tools.sh (and the README's versions)." ;;
-        esac
-    done
-    $SUDO apt-get "${apt_opts[@]}" install --download-only -y -qq --no-install-recommends "${SERVER_PACKAGES[@]}" >/dev/null \
+    # sid first (the default release), trixie for Alertmanager 0.28; the machine's own apt state is never touched.
+    private_apt "$STATE" sid trixie
+    require_served .ci/install-tools.sh "${SERVER_PACKAGES[@]}"
+    $SUDO apt-get "${APT_OPTS[@]}" install --download-only -y -qq --no-install-recommends "${SERVER_PACKAGES[@]}" >/dev/null \
         || die "apt could not resolve ${SERVER_PACKAGES[*]} with their dependencies"
     $SUDO rm -rf "$PREFIX.new"
     $SUDO mkdir -p "$PREFIX.new/bin"
