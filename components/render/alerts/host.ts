@@ -5,7 +5,7 @@ import type { AlertContext, AlertGroupDefinition } from "./types";
 // Pseudo and container-layer filesystems have no meaningful free space of their own.
 const REAL_FILESYSTEMS = `fstype!~"tmpfs|overlay|squashfs|ramfs|nsfs|autofs|fuse.lxcfs"`;
 
-/** The Docker host (node_exporter: disk, memory) and its containers (cAdvisor: restarts). */
+/** The Docker host (node_exporter: disk, memory) and its services' restarts. */
 export function hostAlerts({ thresholds: t }: AlertContext): AlertGroupDefinition {
     const fs = `job="${SCRAPE_JOB_NAMES.node}",${REAL_FILESYSTEMS}`;
     const freeRatio = `node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}}`;
@@ -43,13 +43,19 @@ export function hostAlerts({ thresholds: t }: AlertContext): AlertGroupDefinitio
             },
             {
                 alert: "ContainerRestarting",
-                // A restart in place (restart policy) keeps the container's series and changes its start time.
-                expr: `changes(container_start_time_seconds{job="${SCRAPE_JOB_NAMES.cadvisor}",name!=""}[15m]) >= ${t.containerRestartsPer15m}`,
+                // Docker's restart policy restarts a container in place, and cAdvisor's container_start_time_seconds
+                // is the container's creation time, which that does not change: the process start times do. Every
+                // scraped process reports its own; PostgreSQL and Redis through their exporters.
+                expr: [
+                    "process_start_time_seconds",
+                    `pg_postmaster_start_time_seconds{job="${SCRAPE_JOB_NAMES.postgres}"}`,
+                    `redis_start_time_seconds{job="${SCRAPE_JOB_NAMES.redis}"}`,
+                ].map((m) => `max by (job, instance) (changes(${m}[15m])) >= ${t.containerRestartsPer15m}`).join(" or "),
                 for: "1m",
                 severity: "warning",
                 service: "containers",
-                summary: "A container is restarting repeatedly",
-                description: `Container {{ $labels.name }} restarted {{ $value }} times in the last 15 minutes (warning at ${t.containerRestartsPer15m}).`,
+                summary: "A service is restarting repeatedly",
+                description: `{{ $labels.job }} ({{ $labels.instance }}) restarted {{ $value }} times in the last 15 minutes (warning at ${t.containerRestartsPer15m}).`,
             },
         ],
     };
