@@ -69,11 +69,13 @@ else
 fi
 
 # Debian's Alertmanager reads its notification templates from the path its package installs them at, compiled in.
-if [ ! -e /usr/share/prometheus/alertmanager ] || [ -L /usr/share/prometheus/alertmanager ]; then
+# Only where nothing (or a dangling link) is there: another prefix's link to the same templates stays, so two prefixes
+# never pull it from under a running suite; another package's templates are left alone, with a warning.
+if [ ! -e /usr/share/prometheus/alertmanager ]; then
     $SUDO mkdir -p /usr/share/prometheus
     $SUDO ln -sfn "$PREFIX/usr/share/prometheus/alertmanager" /usr/share/prometheus/alertmanager
-else
-    echo "install-tools: warning: /usr/share/prometheus/alertmanager belongs to another Alertmanager; its templates are used" >&2
+elif [ ! -L /usr/share/prometheus/alertmanager ]; then
+    echo "install-tools: warning: /usr/share/prometheus/alertmanager belongs to another Alertmanager package; its templates are used" >&2
 fi
 
 # The suites run each server as its own system user, as the Debian packages would have created them.
