@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedSecrets } from "../secrets/GeneratedSecrets";
-import { NOT_ON_AWS, workloadSpecs } from "../services/catalogue";
+import { isServing, NOT_ON_AWS, workloadSpecs } from "../services/catalogue";
 import { connectionOutput, publicUrls } from "../services/consumers";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSecrets, StackSettings, WORKLOADS } from "../settings/types";
 import { InternalCa } from "../tls/InternalCa";
@@ -80,7 +80,7 @@ export class AwsStack extends pulumi.ComponentResource {
         // Certificates name each service as the others reach it: its Cloud Map name (sidecars share their task's).
         const servers: Record<string, string[]> = {};
         for (const workload of WORKLOADS) {
-            if ((NOT_ON_AWS as readonly string[]).includes(workload) || workload === "postgres" || workload === "redis") continue;
+            if (!isServing(workload) || (NOT_ON_AWS as readonly string[]).includes(workload) || workload === "postgres" || workload === "redis") continue;
             servers[workload] = [specs[workload].alias];
         }
         const ca = new InternalCa(`${name}-ca`, {
