@@ -103,7 +103,7 @@ log() { printf 'backup: %s\n' "$*" >&2; }
 explain_failure() {
     local errors=$1
     if grep -qE 'password authentication failed|role ".*" does not exist' "$errors"; then
-        log "PostgreSQL refused the role $PGUSER. A stack whose database was initialised before the backup job existed has no such role yet: create it with 'npm run backup -- --stack $STACK --create-role' (docs/runbook.md, BackupFailed). Otherwise its password differs from $PASS_FILE."
+        log "PostgreSQL refused the role $PGUSER. A stack whose database was initialised before the backup job existed has no such role yet: 'npm run backup -- --stack $STACK' creates it, then backs up (docs/runbook.md, BackupFailed). Otherwise its password differs from $PASS_FILE."
     elif grep -qE 'certificate|SSL' "$errors"; then
         log "TLS to $PGHOST failed (sslmode verify-full against $PGSSLROOTCERT): is the certificate issued for $PGHOST by the stack's CA?"
     elif grep -qE 'could not connect|could not translate|timeout expired|Connection refused' "$errors"; then
@@ -195,7 +195,7 @@ take() {
 run() {
     local label=$1 started status=0
     [[ $label =~ ^[a-z][a-z0-9-]{0,31}$ ]] || { log "label '$label' must be 1 to 32 lower-case letters, digits and hyphens"; return 2; }
-    mkdir -p -- "$BACKUP_DIR" "$STATE_DIR"
+    mkdir -p -- "$BACKUP_DIR" "$STATE_DIR" "$(dirname -- "$METRICS_FILE")"
     started=$(date -u +%s)
     exec 9> "$STATE_DIR/lock"
     flock --timeout 3600 9 || { log "another run holds the lock for an hour: giving up"; return 1; }
@@ -242,8 +242,11 @@ schedule() {
     touch "$HEARTBEAT"
     # The metrics directory is in memory: put the last run's metrics back at once.
     if [ -f "$STATE_DIR/metrics.prom" ]; then cp "$STATE_DIR/metrics.prom" "$METRICS_FILE.tmp" && chmod 0644 "$METRICS_FILE.tmp" && mv -f "$METRICS_FILE.tmp" "$METRICS_FILE"; fi
-    # A database without a backup is at risk now, not at the next scheduled time.
+    # A database without a backup is at risk now, not at the next scheduled time (once the server accepts connections:
+    # on a new stack it is still initialising).
     if [ -z "$(last_success)" ]; then
+        local waited=0
+        until pg_isready --quiet --timeout=5 || [ "$waited" -ge 600 ]; do touch "$HEARTBEAT"; sleep 5 & child=$!; wait "$child" || true; waited=$((waited + 10)); done
         log "no run has succeeded yet: taking a backup now"
         run_beside_heartbeat startup
     fi

@@ -167,7 +167,7 @@ for (const target of DOCKER_TARGETS) {
             expect(pg.psql(pg.superuser(), `DROP ROLE ${POSTGRES_BACKUP_USER}`).status).to.equal(0);
             const run = job("run", "scheduled");
             expect(run.status).to.equal(1);
-            expect(run.stderr).to.contain(`PostgreSQL refused the role ${POSTGRES_BACKUP_USER}`).and.contain(`npm run backup -- --stack ${pg.stack.stack} --create-role`);
+            expect(run.stderr).to.contain(`PostgreSQL refused the role ${POSTGRES_BACKUP_USER}`).and.contain(`'npm run backup -- --stack ${pg.stack.stack}' creates it, then backs up`);
             expect(metrics()[`${BACKUP_METRICS.lastRunStatus}{destination="volume"}`]).to.equal(0);
             expect(metrics()[`${BACKUP_METRICS.lastSuccessTimestamp}{destination="volume"}`]).to.equal(before);
             expect(dumpNames()).to.deep.equal(kept);

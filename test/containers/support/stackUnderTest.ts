@@ -9,9 +9,9 @@ import type { StackSettings } from "../../../components/settings/types";
 import { Engine } from "./dockerd";
 import { ContainerInspect, EngineApi, ExecResult } from "./engineApi";
 import { TarEntry } from "./engineStreams";
-import { removeContainer } from "./providerSteps";
+import { removeContainer, removeVolume } from "./providerSteps";
 import { RealisticMocks, runRealistic } from "./realMocks";
-import { CONTAINER, NETWORK, RealisationError, realiseStack, RealisedStack, removeLeftovers, STACK_LABEL } from "./realise";
+import { CONTAINER, NETWORK, RealisationError, realiseStack, RealisedStack, removeLeftovers, STACK_LABEL, VOLUME } from "./realise";
 
 /**
  * One stack of the program, realised on a real engine for the container suite: the program run under mocks whose
@@ -35,16 +35,25 @@ export interface EdgePorts {
 }
 
 /**
- * Both publish the edge on free loopback ports (a shared machine may hold 8080/8443). Production runs on Docker
- * without its domain: no ACME CA is reachable here, so the edge serves the internal CA's certificates for the
- * `*.localhost` names as the local default does; the team's API image is replaced by the local stand-in.
+ * The backup job's schedule in the suite: every minute for 24 minutes, from three minutes after the program runs (the
+ * stack is healthy by then), so scheduled runs happen while the suite looks. 24 runs is the most a schedule may hold.
+ */
+export function suiteBackupSchedule(now: Date = new Date()): string[] {
+    return Array.from({ length: 24 }, (_, i) => new Date(now.getTime() + (3 + i) * 60_000).toISOString().slice(11, 16));
+}
+
+/**
+ * Both publish the edge on free loopback ports (a shared machine may hold 8080/8443), and run the backup job every
+ * minute (suiteBackupSchedule). Production runs on Docker without its domain: no ACME CA is reachable here, so the
+ * edge serves the internal CA's certificates for the `*.localhost` names as the local default does; the team's API
+ * image is replaced by the local stand-in.
  */
 export const TARGETS: readonly Target[] = [
     {
         label: "the local default stack (dev)",
         stack: "dev",
         deadMansSwitch: false,
-        overrides: (ports) => ({ edge: { httpPort: ports.http, httpsPort: ports.https } }),
+        overrides: (ports) => ({ edge: { httpPort: ports.http, httpsPort: ports.https }, backup: { schedule: suiteBackupSchedule() } }),
     },
     {
         label: "production's settings on Docker",
@@ -58,6 +67,7 @@ export const TARGETS: readonly Target[] = [
             publicAddress: undefined,
             edge: { bindAddress: "127.0.0.1", httpPort: ports.http, httpsPort: ports.https },
             images: { api: DEFAULT_IMAGES.api },
+            backup: { schedule: suiteBackupSchedule() },
         }),
     },
 ];
@@ -107,6 +117,11 @@ export interface StackUnderTest {
     describe(name: string): Promise<string>;
     /** Replaces a container as `pulumi up` does when its inputs change: the provider's delete, then its create. */
     recreate(name: string): Promise<void>;
+    /**
+     * Loses a container's state volume: the container removed, the volume removed (its data gone), then both created
+     * again from their declared inputs, as `pulumi up` would after the volume was deleted on the host.
+     */
+    replaceVolume(name: string, volume: string): Promise<void>;
     /** Declared inputs of a container (secrets unwrapped) by its engine name without the prefix. */
     inputsOf(name: string): Record<string, unknown>;
     /** The carrier-delivered files of a workload container: path, owner, group, mode, content. */
@@ -238,6 +253,15 @@ export async function bringUp(engine: Engine, api: EngineApi, target: Target, lo
             await removeContainer(api, id, payload.lifecycle);
             const resourceName = declared(name).name;
             parts.push(await realiseStack(api, mocks, { hostPathMap, include: (r) => r.type === CONTAINER && r.name === resourceName }));
+        },
+        replaceVolume: async (name, volume) => {
+            const { id, payload } = realisedAs(name);
+            const declaredVolume = mocks.ofType(VOLUME).find((v) => unwrap(v.inputs.name) === volume);
+            if (!declaredVolume) throw new Error(`no declared volume ${volume}`);
+            await removeContainer(api, id, payload.lifecycle);
+            await removeVolume(api, volume);
+            const resources = [declaredVolume.name, declared(name).name];
+            parts.push(await realiseStack(api, mocks, { hostPathMap, include: (r) => (r.type === VOLUME || r.type === CONTAINER) && resources.includes(r.name) }));
         },
         inputsOf: (name) => unwrap(declared(name).inputs) as Record<string, unknown>,
         filesOf: (name) => {
