@@ -127,6 +127,11 @@ if [ "${"$"}{1:-}" = health ]; then
 fi
 
 copied=0
+# One pass and its status, no metrics (the AWS pre-deploy task, whose volume is read-only here).
+if [ "${"$"}{1:-}" = once ]; then
+    pass
+    exit 0
+fi
 trap 'exit 143' TERM INT
 while :; do
     touch "$HEARTBEAT"

@@ -35,11 +35,11 @@ export interface EdgePorts {
 }
 
 /**
- * The backup job's schedule in the suite: every minute for 24 minutes, from three minutes after the program runs (the
- * stack is healthy by then), so scheduled runs happen while the suite looks. 24 runs is the most a schedule may hold.
+ * The backup job's schedule in the suite: every minute for 24 minutes from a minute after the program runs (a slot the
+ * job is not up for yet is simply missed), so scheduled runs happen while the suite looks. 24 is the most it may hold.
  */
 export function suiteBackupSchedule(now: Date = new Date()): string[] {
-    return Array.from({ length: 24 }, (_, i) => new Date(now.getTime() + (3 + i) * 60_000).toISOString().slice(11, 16));
+    return Array.from({ length: 24 }, (_, i) => new Date(now.getTime() + (1 + i) * 60_000).toISOString().slice(11, 16));
 }
 
 /**
