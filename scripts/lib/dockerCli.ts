@@ -17,7 +17,7 @@ export class DockerError extends Error {}
 
 /** `docker <args>`, collecting its output; `stderr` is also shown live when `showErrors` (the job's own messages). */
 export function docker(args: readonly string[], options: { input?: string; showErrors?: boolean } = {}): Run {
-    const run = spawnSync(process.env.SERVICE_STACK_DOCKER ?? "docker", [...args], { encoding: "utf8", input: options.input, maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync("docker", [...args], { encoding: "utf8", input: options.input, maxBuffer: 64 * 1024 * 1024 });
     if (run.error) throw new DockerError(`docker ${args[0]}: ${run.error.message} (is the docker CLI installed?)`);
     if (options.showErrors && run.stderr) process.stderr.write(run.stderr);
     return { status: run.status ?? 1, stdout: run.stdout, stderr: run.stderr };
@@ -49,10 +49,9 @@ export function containerState(name: string): { running: boolean; health?: strin
  * consumer gets an incomplete input (and is stopped), so a restore with `--single-transaction` commits nothing.
  */
 export function pipeVerified(from: { container: string; argv: readonly string[] }, to: { container: string; argv: readonly string[] }, sha256: string): Promise<{ bytes: number; consumerStderr: string }> {
-    const cli = process.env.SERVICE_STACK_DOCKER ?? "docker";
     return new Promise((resolve, reject) => {
-        const source = spawn(cli, ["exec", from.container, ...from.argv], { stdio: ["ignore", "pipe", "pipe"] });
-        const sink = spawn(cli, ["exec", "-i", to.container, ...to.argv], { stdio: ["pipe", "inherit", "pipe"] });
+        const source = spawn("docker", ["exec", from.container, ...from.argv], { stdio: ["ignore", "pipe", "pipe"] });
+        const sink = spawn("docker", ["exec", "-i", to.container, ...to.argv], { stdio: ["pipe", "inherit", "pipe"] });
         const hash = createHash("sha256");
         let held: Buffer | undefined;
         let bytes = 0;
