@@ -9,7 +9,7 @@ import { request } from "../support/servers";
 import { Engine, startEngine } from "./support/dockerd";
 import { EngineApi } from "./support/engineApi";
 import { STACK_LABEL } from "./support/realise";
-import { bringUp, prometheusExpectations, RECEIVER_ALIAS, runningContainers, StackUnderTest, TARGETS } from "./support/stackUnderTest";
+import { bringUp, prometheusExpectations, RECEIVER_ALIAS, runningContainers, S3_ALIAS, S3_BUCKET, StackUnderTest, TARGETS } from "./support/stackUnderTest";
 
 /**
  * The program's Docker stacks on a real Docker engine: the local default and production's settings, each realised
@@ -185,6 +185,37 @@ describe("the stacks on a real Docker engine", function () {
                 expect((await sut.exec("backup", ["bash", CONFIG_PATHS.backupScript, "verify", name!])).exitCode).to.equal(0);
                 const refused = command(engine, "backup", ["--stack", `${target.stack}-missing`, "--platform", "docker"]);
                 expect([refused.status, refused.stderr]).to.satisfy(([s, e]: [number, string]) => s === 1 && e.includes(`service-stack-${target.stack}-missing-backup: no such container`));
+            });
+
+            it(target.offsite ? "copies every verified dump off the host to the S3 stand-in, encrypted and checked, its metrics in Prometheus" : "copies nothing off the host (no `backup.offsite`)", async function () {
+                const copies = runningContainers(sut).filter((n) => n === "backup-offsite");
+                expect(copies).to.have.length(target.offsite ? 1 : 0);
+                if (!target.offsite) return;
+                const aws = (...args: string[]) => sut.exec("backup-offsite", ["aws", "--endpoint-url", `https://${S3_ALIAS}:9443`, ...args]);
+                const prefix = `service-stack/${target.stack}/`;
+                const local = (await sut.exec("backup", ["bash", CONFIG_PATHS.backupScript, "list"])).stdout.split("\n").map((l) => l.split("\t")[0]!).filter(Boolean);
+                // Each dump on the volume now is copied within the copy's next pass (every minute), unless retention removed it first.
+                const copied = await until("the dumps in the S3 stand-in", 150_000, async () => {
+                    const keys = JSON.parse((await aws("s3api", "list-objects-v2", "--bucket", S3_BUCKET, "--prefix", prefix, "--query", "Contents[].Key", "--output", "json")).stdout || "null") as string[] | null ?? [];
+                    const still = (await sut.exec("backup", ["bash", CONFIG_PATHS.backupScript, "list"])).stdout;
+                    const missing = local.filter((n) => still.includes(n) && !(keys.includes(`${prefix}${n}`) && keys.includes(`${prefix}${n}.sha256`)));
+                    return missing.length === 0 ? keys : `not copied yet: ${missing.join(", ")}`;
+                });
+                const name = copied.find((k) => k.endsWith(".dump"))!.slice(prefix.length);
+                const digest = (await sut.exec("backup", ["cat", `/var/lib/postgresql/backups/${name}.sha256`])).stdout.split(/\s+/)[0];
+                const head = JSON.parse((await aws("s3api", "head-object", "--bucket", S3_BUCKET, "--key", `${prefix}${name}`, "--output", "json")).stdout) as { ServerSideEncryption?: string; Metadata?: Record<string, string> };
+                expect([head.ServerSideEncryption, head.Metadata?.sha256]).to.deep.equal(["AES256", digest]);
+                const fetched = await sut.exec("backup-offsite", ["bash", "-c", `aws --endpoint-url https://${S3_ALIAS}:9443 s3 cp s3://${S3_BUCKET}/${prefix}${name} - | sha256sum`]);
+                expect(fetched.stdout.split(/\s+/)[0], "the copy's bytes").to.equal(digest);
+                // Verified against the CA given in `backup.offsite.caCertificate`: without it the AWS CLI refuses the endpoint.
+                const untrusted = await sut.exec("backup-offsite", ["bash", "-c", `AWS_CA_BUNDLE= aws --endpoint-url https://${S3_ALIAS}:9443 s3api list-buckets`]);
+                expect(untrusted.exitCode).to.not.equal(0);
+                expect(untrusted.stderr).to.match(/SSL|certificate/i);
+                const scraped = await until("the off-host copy's metrics in Prometheus", 90_000, async () => {
+                    const status = await query(sut, `${BACKUP_METRICS.lastRunStatus}{destination="s3"}`);
+                    return status.length === 1 && status[0]!.value === 1 ? status[0]! : `backup_last_run_status{destination="s3"}: ${JSON.stringify(status.map((s) => s.value))}`;
+                });
+                expect(scraped.metric.job).to.equal("node");
             });
 
             it("fires no alert but Watchdog once settled, and holds none pending but the expected", async () => {

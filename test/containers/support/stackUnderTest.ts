@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parse } from "yaml";
 import { DEFAULT_IMAGES } from "../../../components/settings/defaults";
 import { RecordedResource, unwrap } from "../../support/mocks";
@@ -5,10 +8,13 @@ import { EXAMPLE_SECRETS, runProgram, valueOf } from "../../support/runProgram";
 import { freePort } from "../../support/servers";
 import { findTool } from "../../support/tools";
 import { ensureImages } from "../images/build";
+import { S3_STANDIN_IMAGE } from "../images/s3-standin";
+import { TestCa } from "../../support/stackFiles";
+import { tarArchive } from "./engineStreams";
 import type { StackSettings } from "../../../components/settings/types";
 import { Engine } from "./dockerd";
 import { ContainerInspect, EngineApi, ExecResult } from "./engineApi";
-import { TarEntry } from "./engineStreams";
+import type { TarEntry } from "./engineStreams";
 import { removeContainer, removeVolume } from "./providerSteps";
 import { RealisticMocks, runRealistic } from "./realMocks";
 import { CONTAINER, NETWORK, RealisationError, realiseStack, RealisedStack, removeLeftovers, STACK_LABEL, VOLUME } from "./realise";
@@ -25,8 +31,16 @@ export interface Target {
     readonly stack: string;
     /** Whether its settings route Watchdog to a dead-man's switch (`alerting.watchdog`). */
     readonly deadMansSwitch: boolean;
+    /** Whether it copies its backups off the host, to the suite's S3 stand-in (`backup.offsite`). */
+    readonly offsite: boolean;
     /** Stack configuration the suite changes, and why (the README lists these). */
-    readonly overrides: (ports: EdgePorts) => Record<string, unknown>;
+    readonly overrides: (ports: EdgePorts, fixtures: SuiteFixtures) => Record<string, unknown>;
+}
+
+/** What the suite runs beside a stack, which its configuration names. */
+export interface SuiteFixtures {
+    /** The CA that issued the S3 stand-in's certificate (`backup.offsite.caCertificate`). */
+    readonly s3CaPem: string;
 }
 
 export interface EdgePorts {
@@ -53,12 +67,20 @@ export const TARGETS: readonly Target[] = [
         label: "the local default stack (dev)",
         stack: "dev",
         deadMansSwitch: false,
-        overrides: (ports) => ({ edge: { httpPort: ports.http, httpsPort: ports.https }, backup: { schedule: suiteBackupSchedule() } }),
+        offsite: true,
+        overrides: (ports, fixtures) => ({
+            edge: { httpPort: ports.http, httpsPort: ports.https },
+            backup: {
+                schedule: suiteBackupSchedule(),
+                offsite: { endpoint: `https://${S3_ALIAS}:${S3_PORT}`, region: "us-east-1", bucket: S3_BUCKET, caCertificate: fixtures.s3CaPem },
+            },
+        }),
     },
     {
         label: "production's settings on Docker",
         stack: "production",
         deadMansSwitch: true,
+        offsite: false,
         overrides: (ports) => ({
             platform: "docker",
             domain: undefined,
@@ -72,6 +94,11 @@ export const TARGETS: readonly Target[] = [
     },
 ];
 
+/** The suite's S3-compatible endpoint on the stack's edge network (test/containers/images/s3-standin.ts). */
+export const S3_ALIAS = "s3-standin";
+const S3_PORT = 9443;
+export const S3_BUCKET = "suite-backups";
+
 /** The alias of the suite's webhook receiver on the stack's edge network. */
 export const RECEIVER_ALIAS = "receiver";
 const RECEIVER_PORT = 8080;
@@ -82,6 +109,9 @@ export const RECEIVER_SECRETS: Readonly<Record<string, string>> = {
     slackWebhookUrl: `http://${RECEIVER_ALIAS}:${RECEIVER_PORT}/slack`,
     watchdogUrl: `http://${RECEIVER_ALIAS}:${RECEIVER_PORT}/watchdog`,
     webhookUrl: `http://${RECEIVER_ALIAS}:${RECEIVER_PORT}/webhook`,
+    // The S3 stand-in takes any key; these must still never show in plain sight.
+    backupS3AccessKeyId: "AKIASUITESTANDIN0000",
+    backupS3SecretAccessKey: "suite/standin+Secret=0123456789abcdefABCDEF",
 };
 
 /** Logs each request's method, path and body on one line, answers 200; nothing else. */
@@ -169,13 +199,44 @@ async function startReceiver(api: EngineApi, stack: string, edgeNetwork: string,
 }
 
 /**
+ * Starts the S3 stand-in on the stack's edge network with a certificate for its alias, and waits until it serves the
+ * bucket. Its files go in before start (a fixture: its root stays writable for that).
+ */
+async function startS3StandIn(api: EngineApi, stack: string, edgeNetwork: string, image: string, tls: { cert: string; key: string }): Promise<string> {
+    const created = await api.createContainer(`service-stack-${stack}-suite-s3`, {
+        Image: image,
+        Cmd: ["/srv/tls.crt", "/srv/tls.key", S3_BUCKET, String(S3_PORT)],
+        User: "65534:65534",
+        Labels: { [STACK_LABEL]: stack },
+        HostConfig: { NetworkMode: edgeNetwork, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"], Memory: 256 * 1024 * 1024 },
+        NetworkingConfig: { EndpointsConfig: { [edgeNetwork]: { Aliases: [S3_ALIAS] } } },
+    });
+    const entry = (name: string, content: string, mode: number) => ({ name, type: "file" as const, mode, uid: 65534, gid: 65534, mtime: new Date(), content: Buffer.from(content) });
+    await api.putArchive(created.Id, "/srv", tarArchive([entry("tls.crt", tls.cert, 0o444), entry("tls.key", tls.key, 0o400)]));
+    await api.startContainer(created.Id);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+        const logs = await api.logs(created.Id);
+        if (logs.stdout.toString("utf8").includes(`serving bucket ${S3_BUCKET}`)) return created.Id;
+        await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new Error(`the S3 stand-in did not serve within 60 s:\n${(await api.logs(created.Id)).stderr.toString("utf8").slice(-2000)}`);
+}
+
+/**
  * Brings a target up on the engine: images ensured, the program run, networks, the receiver, then volumes and
  * containers realised in the program's order. Leftovers of an earlier crashed run of the same stack are removed
  * first (only on the suite's own daemon).
  */
 export async function bringUp(engine: Engine, api: EngineApi, target: Target, log: (line: string) => void): Promise<StackUnderTest> {
     const ports = { http: await freePort(), https: await freePort() };
-    const overrides = target.overrides(ports);
+    const openssl = findTool("openssl");
+    if (!openssl) throw new Error("openssl is not installed (apt-get install openssl)");
+    const pki = fs.mkdtempSync(path.join(os.tmpdir(), "service-stack-suite-s3-"));
+    const s3Ca = new TestCa(openssl, pki);
+    const s3Tls = s3Ca.issue(S3_ALIAS, [S3_ALIAS]);
+    fs.rmSync(pki, { recursive: true, force: true });
+    const overrides = target.overrides(ports, { s3CaPem: s3Ca.caPem });
     const prefix = `service-stack-${target.stack}-`;
     if (engine.ownDaemon) {
         const removed = await removeLeftovers(api, target.stack, { ownDaemon: true });
@@ -183,10 +244,8 @@ export async function bringUp(engine: Engine, api: EngineApi, target: Target, lo
     }
     const references = await imageReferences(target.stack, overrides);
     const started = Date.now();
-    const images = await ensureImages(engine, [...references, DEFAULT_IMAGES.grafana]);
+    const images = await ensureImages(engine, [...references, DEFAULT_IMAGES.grafana, ...(target.offsite ? [S3_STANDIN_IMAGE] : [])]);
     log(`images ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${references.length} references`);
-    const openssl = findTool("openssl");
-    if (!openssl) throw new Error("openssl is not installed (apt-get install openssl)");
     const run = await runRealistic(target.stack, overrides, RECEIVER_SECRETS, {
         openssl,
         imageIdFor: (reference) => {
@@ -202,10 +261,12 @@ export async function bringUp(engine: Engine, api: EngineApi, target: Target, lo
     const hostPathMap: Record<string, string> = local ? { "/var/run/docker.sock": engine.dockerHost.replace(/^unix:\/\//, ""), "/var/lib/docker": info.DockerRootDir } : {};
     const parts: RealisedStack[] = [];
     let receiver: string | undefined;
+    let s3: string | undefined;
     // Containers and volumes first (later parts), then the receiver, then the networks (the first part).
     const destroy = async () => {
         for (const part of parts.slice(1).reverse()) await part.destroy();
         if (receiver) await api.removeContainer(receiver, { force: true }).catch(() => undefined);
+        if (s3) await api.removeContainer(s3, { force: true }).catch(() => undefined);
         await parts[0]?.destroy();
     };
     try {
@@ -214,6 +275,7 @@ export async function bringUp(engine: Engine, api: EngineApi, target: Target, lo
         const edge = networks.resources.find((r) => r.name === `${prefix}edge`);
         if (!edge) throw new Error(`the ${target.stack} stack declares no network ${prefix}edge`);
         receiver = await startReceiver(api, target.stack, edge.name, images.get(DEFAULT_IMAGES.grafana)!);
+        if (target.offsite) s3 = await startS3StandIn(api, target.stack, edge.name, images.get(S3_STANDIN_IMAGE)!, s3Tls);
         const rest = await realiseStack(api, mocks, { hostPathMap, include: (r) => r.type !== NETWORK, log });
         parts.push(rest);
     } catch (error) {
