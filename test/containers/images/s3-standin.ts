@@ -22,5 +22,10 @@ export const recipe: Recipe = {
     checks: [
         { argv: ["python3", "-c", "import moto; print(moto.__version__)"], expect: /^5\.1\.1$/m },
         { argv: ["python3", "-c", "from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app; print('ok')"], expect: /^ok$/m },
+        // Serves S3 over TLS and creates the bucket (a throwaway self-signed pair made in the container).
+        {
+            argv: ["bash", "-c", "cd /tmp && python3 -c \"from cryptography import x509; from cryptography.x509.oid import NameOID; from cryptography.hazmat.primitives import hashes, serialization; from cryptography.hazmat.primitives.asymmetric import ec; import datetime; k = ec.generate_private_key(ec.SECP256R1()); n = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'localhost')]); now = datetime.datetime.now(datetime.timezone.utc); c = x509.CertificateBuilder().subject_name(n).issuer_name(n).public_key(k.public_key()).serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1)).sign(k, hashes.SHA256()); open('c.pem', 'wb').write(c.public_bytes(serialization.Encoding.PEM)); open('k.pem', 'wb').write(k.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))\" && (timeout 20 /usr/local/bin/s3-standin c.pem k.pem check-bucket 9443 &) && sleep 8"],
+            expect: /s3-standin: serving bucket check-bucket on :9443 over TLS/,
+        },
     ],
 };
