@@ -4,7 +4,7 @@ import { renderOffsiteScript } from "../render/backupOffsite";
 import { CONFIG_PATHS, POSTGRES_BACKUP_USER, SECRET_FILES } from "../services/catalogue";
 import { clusterName } from "./Cluster";
 import { AWS_CLI_IMAGE, AWS_TRUST_BUNDLE, awsTrustBundleUrls } from "./context";
-import { FargateService } from "./FargateService";
+import { FargateService, ServiceContainer } from "./FargateService";
 import type { PolicyStatement } from "./iamDocuments";
 import type { AwsServiceArgs } from "./services";
 
@@ -43,6 +43,71 @@ function awsBackupJob(args: AwsServiceArgs, host: string): BackupJob {
     };
 }
 
+/** The bucket the dumps are copied into (Backups.ts). */
+export interface BackupBucket {
+    readonly name: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+}
+
+/** The command the dump container runs; `npm run backup` appends the label. */
+const DUMP_COMMAND = ["bash", CONFIG_PATHS.backupScript, "run"] as const;
+
+/** pg_dump of the application database as the dump-only role, verified, onto the task volume. */
+function dumpContainer(args: AwsServiceArgs): ServiceContainer {
+    const { base } = args;
+    const { settings } = base;
+    const pgpass = pulumi.all([args.data.postgresAddress, args.generated.postgresBackupPassword.result]).apply(([host, secret]) =>
+        pgpassLine(host, base.specs.postgres.port, settings.postgres.database, POSTGRES_BACKUP_USER, secret));
+    return {
+        name: "dump",
+        image: settings.images.backup,
+        user: BACKUP_USER,
+        limits: settings.resources.backup,
+        essential: false,
+        command: [...DUMP_COMMAND, "pre-deploy"],
+        files: [
+            { path: CONFIG_PATHS.backupScript, kind: "config", content: args.data.postgresAddress.apply((host) => renderBackupScript(awsBackupJob(args, host))) },
+            { path: TRUST_BUNDLE, kind: "download", urls: awsTrustBundleUrls(base.aws.region) },
+            // A secret of this task, pinned to its revision; db-roles (the API task) sets the role's current password.
+            { path: SECRET_FILES.backupPgpass, kind: "secret", value: pulumi.secret(pgpass) },
+        ],
+        volumeMounts: [{ volume: BACKUP_VOLUME, path: BACKUP_DIR, readOnly: false }],
+    };
+}
+
+/** The AWS CLI copying the verified dump into the bucket with the stack key, once, after the dump succeeded. */
+function uploadContainer(args: AwsServiceArgs, bucket: BackupBucket): ServiceContainer {
+    const { base } = args;
+    return {
+        name: "upload",
+        image: AWS_CLI_IMAGE,
+        user: BACKUP_USER,
+        limits: base.settings.resources.backupOffsite,
+        entryPoint: ["bash"],
+        command: [CONFIG_PATHS.offsiteScript, "once"],
+        environment: { AWS_REGION: base.aws.region },
+        files: [{
+            path: CONFIG_PATHS.offsiteScript,
+            kind: "config",
+            content: pulumi.all([bucket.name, base.keyArn]).apply(([name, keyArn]) => renderOffsiteScript({
+                backupDir: `${BACKUP_DIR}/dumps`, metricsDir: `${BACKUP_DIR}/metrics`, bucket: name, prefix: PRE_DEPLOY_PREFIX,
+                serverSideEncryption: "aws:kms", kmsKeyId: keyArn, intervalSeconds: 60,
+            })),
+        }],
+        volumeMounts: [{ volume: BACKUP_VOLUME, path: BACKUP_DIR, readOnly: true }],
+        after: ["dump"],
+    };
+}
+
+/** What the task's own processes may do: put and read back under the prefix, list it, use the stack key. */
+function taskRoleStatements(bucket: BackupBucket, keyArn: pulumi.Input<string>): pulumi.Output<PolicyStatement[]> {
+    return pulumi.all([bucket.arn, keyArn]).apply(([bucketArn, key]): PolicyStatement[] => [
+        { Sid: "WritePreDeployDumps", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${bucketArn}/${PRE_DEPLOY_PREFIX}*` },
+        { Sid: "ListPreDeployDumps", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": [`${PRE_DEPLOY_PREFIX}*`] } } },
+        { Sid: "EncryptDumps", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], Resource: key },
+    ]);
+}
+
 /**
  * The pre-deploy backup on AWS: a one-off Fargate task (a service of zero tasks holds its definition; `npm run backup`
  * runs it with `aws ecs run-task`). The postgres image's pg_dump dumps the application database as the dump-only role
@@ -53,72 +118,28 @@ export class BackupTask extends pulumi.ComponentResource {
     public readonly service: FargateService;
     public readonly output: BackupTaskOutput;
 
-    constructor(name: string, args: AwsServiceArgs & { readonly bucket: { readonly name: pulumi.Output<string>; readonly arn: pulumi.Output<string> } }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: AwsServiceArgs & { readonly bucket: BackupBucket }, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:aws:BackupTask", name, {}, opts);
         const { base } = args;
-        const { settings } = base;
-        const pgpass = pulumi.all([args.data.postgresAddress, args.generated.postgresBackupPassword.result]).apply(([host, secret]) =>
-            pgpassLine(host, base.specs.postgres.port, settings.postgres.database, POSTGRES_BACKUP_USER, secret));
-        const dumpCommand = ["bash", CONFIG_PATHS.backupScript, "run"];
         this.service = new FargateService(name, {
             base,
             serviceName: "backup",
             ...args.runtime,
             desiredCount: 0,
             sharedVolumes: [{ name: BACKUP_VOLUME, owner: BACKUP_USER }],
-            containers: [
-                {
-                    name: "dump",
-                    image: settings.images.backup,
-                    user: BACKUP_USER,
-                    limits: settings.resources.backup,
-                    essential: false,
-                    command: [...dumpCommand, "pre-deploy"],
-                    files: [
-                        { path: CONFIG_PATHS.backupScript, kind: "config", content: args.data.postgresAddress.apply((host) => renderBackupScript(awsBackupJob(args, host))) },
-                        { path: TRUST_BUNDLE, kind: "download", urls: awsTrustBundleUrls(base.aws.region) },
-                        // A secret of this task, pinned to its revision; db-roles (the API task) sets the role's current password.
-                        { path: SECRET_FILES.backupPgpass, kind: "secret", value: pulumi.secret(pgpass) },
-                    ],
-                    volumeMounts: [{ volume: BACKUP_VOLUME, path: BACKUP_DIR, readOnly: false }],
-                },
-                {
-                    name: "upload",
-                    image: AWS_CLI_IMAGE,
-                    user: BACKUP_USER,
-                    limits: settings.resources.backupOffsite,
-                    entryPoint: ["bash"],
-                    command: [CONFIG_PATHS.offsiteScript, "once"],
-                    environment: { AWS_REGION: base.aws.region },
-                    files: [{
-                        path: CONFIG_PATHS.offsiteScript,
-                        kind: "config",
-                        content: pulumi.all([args.bucket.name, base.keyArn]).apply(([bucket, keyArn]) => renderOffsiteScript({
-                            backupDir: `${BACKUP_DIR}/dumps`, metricsDir: `${BACKUP_DIR}/metrics`, bucket, prefix: PRE_DEPLOY_PREFIX,
-                            serverSideEncryption: "aws:kms", kmsKeyId: keyArn, intervalSeconds: 60,
-                        })),
-                    }],
-                    volumeMounts: [{ volume: BACKUP_VOLUME, path: BACKUP_DIR, readOnly: true }],
-                    after: ["dump"],
-                },
-            ],
-            taskRoleStatements: pulumi.all([args.bucket.arn, base.keyArn]).apply(([bucketArn, keyArn]): PolicyStatement[] => [
-                // Put and read back (head-object) under the prefix only; list it to find what is there already.
-                { Sid: "WritePreDeployDumps", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${bucketArn}/${PRE_DEPLOY_PREFIX}*` },
-                { Sid: "ListPreDeployDumps", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": [`${PRE_DEPLOY_PREFIX}*`] } } },
-                { Sid: "EncryptDumps", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], Resource: keyArn },
-            ]),
+            containers: [dumpContainer(args), uploadContainer(args, args.bucket)],
+            taskRoleStatements: taskRoleStatements(args.bucket, base.keyArn),
         }, { parent: this });
         this.output = {
             region: base.aws.region,
-            cluster: pulumi.output(clusterName(settings)),
+            cluster: pulumi.output(clusterName(base.settings)),
             taskDefinition: this.service.taskDefinition.family,
             subnets: args.runtime.subnetIds,
             securityGroups: args.runtime.securityGroupIds,
             bucket: args.bucket.name,
             prefix: PRE_DEPLOY_PREFIX,
             dumpContainer: "dump",
-            dumpCommand,
+            dumpCommand: [...DUMP_COMMAND],
         };
         this.registerOutputs({ service: this.service, output: this.output });
     }
