@@ -1,4 +1,4 @@
-import { BACKUP_METRICS } from "./alerts/backup";
+import { BACKUP_METRIC_HELP, BACKUP_METRICS } from "./alerts/backup";
 
 /** What the backup job's script needs to know: where PostgreSQL is, who it is there, where dumps and metrics go, when. */
 export interface BackupJob {
@@ -84,6 +84,8 @@ export function renderBackupScript(job: BackupJob): string {
         `readonly PASS_FILE=${shellWord(job.passFile)}`,
         `readonly LAST_STATUS_METRIC=${shellWord(BACKUP_METRICS.lastRunStatus)}`,
         `readonly LAST_SUCCESS_METRIC=${shellWord(BACKUP_METRICS.lastSuccessTimestamp)}`,
+        `readonly LAST_STATUS_HELP=${shellWord(BACKUP_METRIC_HELP.lastRunStatus)}`,
+        `readonly LAST_SUCCESS_HELP=${shellWord(BACKUP_METRIC_HELP.lastSuccessTimestamp)}`,
         `readonly DESTINATION=${shellWord(BACKUP_DESTINATIONS.volume)}`,
         `export PGHOST=${shellWord(job.host)} PGPORT=${job.port} PGDATABASE=${shellWord(job.database)} PGUSER=${shellWord(job.user)}`,
         `export PGSSLMODE=verify-full PGSSLROOTCERT=${shellWord(job.caFile)} PGPASSFILE=${shellWord(job.passFile)}`,
@@ -117,10 +119,10 @@ write_metrics() {
     kept=$(find "$BACKUP_DIR" -maxdepth 1 -name '*.dump' | wc -l)
     tmp="$STATE_DIR/metrics.prom.tmp"
     {
-        printf '# HELP %s 1 if the last backup run wrote and verified its dump, 0 if it failed.\n# TYPE %s gauge\n' "$LAST_STATUS_METRIC" "$LAST_STATUS_METRIC"
+        printf '# HELP %s %s\n# TYPE %s gauge\n' "$LAST_STATUS_METRIC" "$LAST_STATUS_HELP" "$LAST_STATUS_METRIC"
         printf '%s{destination="%s"} %s\n' "$LAST_STATUS_METRIC" "$DESTINATION" "$status"
         if [ -n "$last_success" ]; then
-            printf '# HELP %s Unix time the last verified dump was finished.\n# TYPE %s gauge\n' "$LAST_SUCCESS_METRIC" "$LAST_SUCCESS_METRIC"
+            printf '# HELP %s %s\n# TYPE %s gauge\n' "$LAST_SUCCESS_METRIC" "$LAST_SUCCESS_HELP" "$LAST_SUCCESS_METRIC"
             printf '%s{destination="%s"} %s\n' "$LAST_SUCCESS_METRIC" "$DESTINATION" "$last_success"
         fi
         printf '# HELP backup_last_run_timestamp_seconds Unix time the last backup run ended.\n# TYPE backup_last_run_timestamp_seconds gauge\n'

@@ -1,4 +1,4 @@
-import { BACKUP_METRICS } from "./alerts/backup";
+import { BACKUP_METRIC_HELP, BACKUP_METRICS } from "./alerts/backup";
 import { BACKUP_DESTINATIONS, shellWord } from "./backup";
 
 /** Where the off-host copy reads verified dumps and where it copies them. */
@@ -64,6 +64,8 @@ export function renderOffsiteScript(copy: OffsiteCopy): string {
         `readonly INTERVAL=${copy.intervalSeconds}`,
         `readonly LAST_STATUS_METRIC=${shellWord(BACKUP_METRICS.lastRunStatus)}`,
         `readonly LAST_SUCCESS_METRIC=${shellWord(BACKUP_METRICS.lastSuccessTimestamp)}`,
+        `readonly LAST_STATUS_HELP=${shellWord(BACKUP_METRIC_HELP.lastRunStatus)}`,
+        `readonly LAST_SUCCESS_HELP=${shellWord(BACKUP_METRIC_HELP.lastSuccessTimestamp)}`,
         `readonly DESTINATION=${shellWord(BACKUP_DESTINATIONS.s3)}`,
     ];
     return `${header.join("\n")}\n${OFFSITE_SCRIPT_BODY}`;
@@ -78,10 +80,10 @@ log() { printf 'backup-offsite: %s\n' "$*" >&2; }
 write_metrics() {
     local status=$1 copied=$2
     {
-        printf '# HELP %s 1 if the last pass copied every verified dump off the host, 0 if it failed.\n# TYPE %s gauge\n' "$LAST_STATUS_METRIC" "$LAST_STATUS_METRIC"
+        printf '# HELP %s %s\n# TYPE %s gauge\n' "$LAST_STATUS_METRIC" "$LAST_STATUS_HELP" "$LAST_STATUS_METRIC"
         printf '%s{destination="%s"} %s\n' "$LAST_STATUS_METRIC" "$DESTINATION" "$status"
         if [ -n "$last_success" ]; then
-            printf '# HELP %s Unix time the off-host copy last held every verified dump.\n# TYPE %s gauge\n' "$LAST_SUCCESS_METRIC" "$LAST_SUCCESS_METRIC"
+            printf '# HELP %s %s\n# TYPE %s gauge\n' "$LAST_SUCCESS_METRIC" "$LAST_SUCCESS_HELP" "$LAST_SUCCESS_METRIC"
             printf '%s{destination="%s"} %s\n' "$LAST_SUCCESS_METRIC" "$DESTINATION" "$last_success"
         fi
         printf '# HELP backup_offsite_copied_total Dumps copied off the host since the container started.\n# TYPE backup_offsite_copied_total counter\n'

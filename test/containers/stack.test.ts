@@ -208,7 +208,8 @@ describe("the stacks on a real Docker engine", function () {
                 const fetched = await sut.exec("backup-offsite", ["bash", "-c", `aws --endpoint-url https://${S3_ALIAS}:9443 s3 cp s3://${S3_BUCKET}/${prefix}${name} - | sha256sum`]);
                 expect(fetched.stdout.split(/\s+/)[0], "the copy's bytes").to.equal(digest);
                 // Verified against the CA given in `backup.offsite.caCertificate`: without it the AWS CLI refuses the endpoint.
-                const untrusted = await sut.exec("backup-offsite", ["bash", "-c", `AWS_CA_BUNDLE= aws --endpoint-url https://${S3_ALIAS}:9443 s3api list-buckets`]);
+                // (Unset, not empty: botocore takes an empty AWS_CA_BUNDLE as "do not verify".)
+                const untrusted = await sut.exec("backup-offsite", ["bash", "-c", `env -u AWS_CA_BUNDLE aws --endpoint-url https://${S3_ALIAS}:9443 s3api list-buckets`]);
                 expect(untrusted.exitCode).to.not.equal(0);
                 expect(untrusted.stderr).to.match(/SSL|certificate/i);
                 const scraped = await until("the off-host copy's metrics in Prometheus", 90_000, async () => {

@@ -12,6 +12,16 @@ export const BACKUP_METRICS = {
 } as const;
 
 /**
+ * The HELP text of each shared gauge. node_exporter's textfile collector merges every file of its directory into one
+ * family per name and refuses the whole family when two files give it different help texts: the backup job and its
+ * off-host copy must write the same words.
+ */
+export const BACKUP_METRIC_HELP = {
+    lastRunStatus: "1 if the last run for this destination succeeded (dump written and verified, or copied off the host and read back), 0 if it failed.",
+    lastSuccessTimestamp: "Unix time the last successful run for this destination finished.",
+} as const;
+
+/**
  * The label the backup job puts on its metrics: `volume` for the dumps on the backup volume, `s3` for the off-host
  * copy (components/render/backup.ts, backupOffsite.ts).
  */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { backupJob, offsiteCopy } from "../../../components/docker/Backup";
-import { BACKUP_METRICS } from "../../../components/render/alerts/backup";
+import { BACKUP_METRIC_HELP, BACKUP_METRICS } from "../../../components/render/alerts/backup";
 import { BACKUP_NAME, BackupJob, pgpassLine, renderBackupScript, shellWord } from "../../../components/render/backup";
 import { renderOffsiteAwsConfig, renderOffsiteCredentials, renderOffsiteScript } from "../../../components/render/backupOffsite";
 import { renderPostgresBackupRoleScript } from "../../../components/render/postgres";
@@ -37,6 +37,8 @@ describe("the backup job's script (renderBackupScript)", () => {
             PASS_FILE: "/run/secrets/backup-pgpass",
             LAST_STATUS_METRIC: BACKUP_METRICS.lastRunStatus,
             LAST_SUCCESS_METRIC: BACKUP_METRICS.lastSuccessTimestamp,
+            LAST_STATUS_HELP: BACKUP_METRIC_HELP.lastRunStatus,
+            LAST_SUCCESS_HELP: BACKUP_METRIC_HELP.lastSuccessTimestamp,
             DESTINATION: "volume",
             PGHOST: "postgres",
             PGPORT: "5432",
@@ -122,6 +124,12 @@ describe("the off-host copy (renderOffsiteScript and its AWS CLI files)", () => 
         });
         const aws = renderOffsiteScript({ ...copy, endpoint: undefined, serverSideEncryption: "AES256", kmsKeyId: undefined });
         expect(Object.fromEntries(shellHeader(aws).assignments)).to.deep.include({ ENDPOINT_ARGS: [], SSE_ARGS: ["--sse", "AES256"] });
+    });
+
+    it("writes the shared gauges with the backup job's own help texts (node_exporter refuses a family whose files disagree)", () => {
+        const job = Object.fromEntries(shellHeader(renderBackupScript(JOB)).assignments);
+        const copy = Object.fromEntries(shellHeader(script).assignments);
+        for (const key of ["LAST_STATUS_METRIC", "LAST_SUCCESS_METRIC", "LAST_STATUS_HELP", "LAST_SUCCESS_HELP"]) expect(copy[key], key).to.equal(job[key]);
     });
 
     it("reads every copy back before it counts it, and deletes nothing", () => {

@@ -199,11 +199,11 @@ async function startReceiver(api: EngineApi, stack: string, edgeNetwork: string,
 }
 
 /**
- * Starts the S3 stand-in on the stack's edge network with a certificate for its alias, and waits until it serves the
- * bucket. Its files go in before start (a fixture: its root stays writable for that).
+ * Starts the S3 stand-in on the stack's edge network with a certificate for its alias (its files go in before start:
+ * a fixture, its root stays writable for that). `created` gets its ID at once, so a failed start is still removed.
  */
-async function startS3StandIn(api: EngineApi, stack: string, edgeNetwork: string, image: string, tls: { cert: string; key: string }): Promise<string> {
-    const created = await api.createContainer(`service-stack-${stack}-suite-s3`, {
+async function startS3StandIn(api: EngineApi, stack: string, edgeNetwork: string, image: string, tls: { cert: string; key: string }, created: (id: string) => void): Promise<void> {
+    const container = await api.createContainer(`service-stack-${stack}-suite-s3`, {
         Image: image,
         Cmd: ["/srv/tls.crt", "/srv/tls.key", S3_BUCKET, String(S3_PORT)],
         User: "65534:65534",
@@ -211,16 +211,17 @@ async function startS3StandIn(api: EngineApi, stack: string, edgeNetwork: string
         HostConfig: { NetworkMode: edgeNetwork, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"], Memory: 256 * 1024 * 1024 },
         NetworkingConfig: { EndpointsConfig: { [edgeNetwork]: { Aliases: [S3_ALIAS] } } },
     });
+    created(container.Id);
     const entry = (name: string, content: string, mode: number) => ({ name, type: "file" as const, mode, uid: 65534, gid: 65534, mtime: new Date(), content: Buffer.from(content) });
-    await api.putArchive(created.Id, "/srv", tarArchive([entry("tls.crt", tls.cert, 0o444), entry("tls.key", tls.key, 0o400)]));
-    await api.startContainer(created.Id);
+    await api.putArchive(container.Id, "/srv", tarArchive([entry("tls.crt", tls.cert, 0o444), entry("tls.key", tls.key, 0o400)]));
+    await api.startContainer(container.Id);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-        const logs = await api.logs(created.Id);
-        if (logs.stdout.toString("utf8").includes(`serving bucket ${S3_BUCKET}`)) return created.Id;
+        const logs = await api.logs(container.Id);
+        if (logs.stdout.toString("utf8").includes(`serving bucket ${S3_BUCKET}`)) return;
         await new Promise((r) => setTimeout(r, 1000));
     }
-    throw new Error(`the S3 stand-in did not serve within 60 s:\n${(await api.logs(created.Id)).stderr.toString("utf8").slice(-2000)}`);
+    throw new Error(`the S3 stand-in did not serve within 60 s:\n${(await api.logs(container.Id)).stderr.toString("utf8").slice(-2000)}`);
 }
 
 /**
@@ -275,7 +276,7 @@ export async function bringUp(engine: Engine, api: EngineApi, target: Target, lo
         const edge = networks.resources.find((r) => r.name === `${prefix}edge`);
         if (!edge) throw new Error(`the ${target.stack} stack declares no network ${prefix}edge`);
         receiver = await startReceiver(api, target.stack, edge.name, images.get(DEFAULT_IMAGES.grafana)!);
-        if (target.offsite) s3 = await startS3StandIn(api, target.stack, edge.name, images.get(S3_STANDIN_IMAGE)!, s3Tls);
+        if (target.offsite) await startS3StandIn(api, target.stack, edge.name, images.get(S3_STANDIN_IMAGE)!, s3Tls, (id) => (s3 = id));
         const rest = await realiseStack(api, mocks, { hostPathMap, include: (r) => r.type !== NETWORK, log });
         parts.push(rest);
     } catch (error) {
