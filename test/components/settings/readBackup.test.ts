@@ -109,6 +109,24 @@ describe("buildSettings: the backup job (`backup`)", () => {
             ]);
         });
 
+        it("the backup images and sizes, like every workload's", () => {
+            expect(problems({ images: { backup: "postgres:latest", backupOffsite: "amazon/aws-cli" } })).to.deep.equal([
+                '`service-stack:images.backup` is "postgres:latest": expected an image reference pinned to a version tag, such as `postgres:18.1` or `postgres:18.1@sha256:<64 hex>`, at most 255 characters (no tag, or `latest`, is not pinned).',
+                '`service-stack:images.backupOffsite` is "amazon/aws-cli": expected an image reference pinned to a version tag, such as `postgres:18.1` or `postgres:18.1@sha256:<64 hex>`, at most 255 characters (no tag, or `latest`, is not pinned).',
+            ]);
+            expect(problems({ resources: { backup: { memory: "4MiB" }, backupOffsite: { cpus: 0 } } })).to.deep.equal([
+                '`service-stack:resources.backup.memory` is "4MiB": expected a memory size in whole MiB from 6MiB to 1TiB, such as `512MiB` or `2GiB`.',
+                "`service-stack:resources.backupOffsite.cpus` is 0: expected a number from 0.05 to 64.",
+            ]);
+        });
+
+        it("an RDS major without pg_read_all_data on AWS", () => {
+            const aws = { platform: "aws", domain: "example.com", dnsZone: "example.com", images: { api: "registry.example.com/api:1.4.2" }, aws: { region: "eu-west-1", pullThroughCache: false, postgres: { engineVersion: "13" } } };
+            expect(problems(aws)).to.deep.equal([
+                '`service-stack:aws.postgres.engineVersion` is "13": expected 14 or later on `aws`: the backup task dumps as a member of pg_read_all_data, which PostgreSQL 14 introduced.',
+            ]);
+        });
+
         it("a role name the backup job's role has", () => {
             expect(problems({ postgres: { appUser: "postgres_backup" } })[0]).to.match(/^`service-stack:postgres.appUser` is "postgres_backup": expected a role of its own: not .*`postgres_backup`/);
         });
