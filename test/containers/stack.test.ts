@@ -6,7 +6,9 @@ import { BACKUP_NAME } from "../../components/render/backup";
 import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES } from "../../components/services/catalogue";
 import type { PublicEndpoint } from "../../components/settings/types";
 import { request } from "../support/servers";
+import { findTool } from "../support/tools";
 import { Engine, startEngine } from "./support/dockerd";
+import { fakeSsh } from "./support/fakeSsh";
 import { EngineApi } from "./support/engineApi";
 import { STACK_LABEL } from "./support/realise";
 import { bringUp, prometheusExpectations, RECEIVER_ALIAS, runningContainers, S3_ALIAS, S3_BUCKET, StackUnderTest, TARGETS } from "./support/stackUnderTest";
@@ -62,10 +64,10 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | strin
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** `npm run <script> -- <args>` as an operator runs it, against the suite's engine (DOCKER_HOST). */
-function command(engine: Engine, script: "backup" | "restore", args: readonly string[]) {
+/** `npm run <script> -- <args>` as an operator runs it, against the suite's engine (DOCKER_HOST, or `env`'s). */
+function command(engine: Engine, script: "backup" | "restore", args: readonly string[], env: Record<string, string> = {}) {
     return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "scripts", `${script}.ts`), ...args], {
-        cwd: ROOT, encoding: "utf8", env: { ...process.env, DOCKER_HOST: engine.dockerHost }, timeout: 300_000,
+        cwd: ROOT, encoding: "utf8", env: { ...process.env, DOCKER_HOST: engine.dockerHost, ...env }, timeout: 300_000,
     });
 }
 
@@ -183,6 +185,22 @@ describe("the stacks on a real Docker engine", function () {
                 expect(name, run.stdout).to.match(/-on-demand\.dump$/);
                 console.log(`      on-demand backup ${name} taken and verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
                 expect((await sut.exec("backup", ["bash", CONFIG_PATHS.backupScript, "verify", name!])).exitCode).to.equal(0);
+                // Through an ssh:// DOCKER_HOST, as the deploy job runs it: the docker CLI's ssh transport, its `ssh` a stand-in
+                // that dials this engine (the plumbing of test/containers/realise.test.ts), the host never this machine's.
+                const docker = findTool("docker");
+                if (docker && engine.dockerHost.startsWith("unix://")) {
+                    const ssh = fakeSsh(docker, engine.dockerHost);
+                    try {
+                        const remote = command(engine, "backup", ["--stack", target.stack, "--platform", "docker", "--label", "over-ssh"], { DOCKER_HOST: "ssh://deploy@stack-host.example", PATH: `${ssh.dir}:${process.env.PATH}` });
+                        expect(remote.status, remote.stderr).to.equal(0);
+                        expect(remote.stdout).to.match(/-over-ssh\.dump: taken and verified .* on ssh:\/\/deploy@stack-host\.example/);
+                        const sessions = ssh.argv();
+                        expect(sessions.length, "ssh sessions").to.be.greaterThan(0);
+                        expect(sessions.every((a) => /-l deploy .*-- stack-host\.example docker .*system dial-stdio$/.test(a)), sessions.join("\n")).to.equal(true);
+                    } finally {
+                        ssh.remove();
+                    }
+                }
                 const refused = command(engine, "backup", ["--stack", `${target.stack}-missing`, "--platform", "docker"]);
                 expect([refused.status, refused.stderr]).to.satisfy(([s, e]: [number, string]) => s === 1 && e.includes(`service-stack-${target.stack}-missing-backup: no such container`));
             });
