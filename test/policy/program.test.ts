@@ -220,6 +220,17 @@ describe("breaking hard-coded rules by editing a real run's recorded inputs (no 
         });
     }
 
+    it("require-database-backups catches a run whose backup job was dropped, or never starts", async () => {
+        const withoutJob = production.resources.filter((r) => r.type !== "service-stack:docker:Backup" && !/-backup(-files)?$/.test(r.name));
+        expect(problems(await judge(withoutJob, "production")).filter((f) => f.startsWith("require-database-backups "))).to.deep.equal([
+            "require-database-backups mandatory : PostgreSQL runs on Docker without its backup job: no service-stack:docker:Backup component in the stack.",
+        ]);
+        const neverStarts = edited(production, CONTAINER, "-backup", (i) => { i.start = false; });
+        expect(problems(await judge(neverStarts, "production")).filter((f) => f.startsWith("require-database-backups "))).to.deep.equal([
+            "require-database-backups mandatory : The backup job (service-stack:docker:Backup) has no container that runs: only never-started file carriers, or none at all.",
+        ]);
+    });
+
     it("require-all-services catches a run without its Jaeger component", async () => {
         const found = problems(await judge(production.resources.filter((r) => r.type !== "service-stack:docker:Jaeger"), "production"));
         expect(found).to.deep.equal(["require-all-services mandatory : Service Jaeger is missing: no service-stack:docker:Jaeger or service-stack:aws:Jaeger component in the stack."]);
