@@ -185,7 +185,12 @@ take() {
     mv -- "$partial" "$BACKUP_DIR/$name" || return 1
     printf '%s  %s\n' "$digest" "$name" > "$BACKUP_DIR/.$name.sha256.partial" || return 1
     mv -- "$BACKUP_DIR/.$name.sha256.partial" "$BACKUP_DIR/$name.sha256" || return 1
-    verify "$name" || return 1
+    if ! verify "$name"; then
+        # Out of the way of list, retention and restores, but kept for a look at what went wrong.
+        mv -f -- "$BACKUP_DIR/$name" "$BACKUP_DIR/.$name.failed"
+        rm -f -- "$BACKUP_DIR/$name.sha256"
+        return 1
+    fi
     size=$(stat -c %s -- "$BACKUP_DIR/$name")
     finished=$(date -u +%s)
     prune
