@@ -11,3 +11,5 @@ export const environment = stack.settings.environment;
 export const publicUrls = stack.publicUrls;
 export const caCertificate = stack.caCertificate;
 export const connection = stack.connection;
+// AWS only (undefined, so not exported, on Docker): `npm run backup` reads it to run the pre-deploy dump task.
+export const backupTask = stack.backupTask;

@@ -12,6 +12,8 @@ export interface StackOutputs {
     /** Secret. */
     readonly connection: pulumi.Output<object>;
     readonly stack: DockerStack | AwsStack;
+    /** AWS only: how `npm run backup` runs the pre-deploy dump task. */
+    readonly backupTask?: AwsStack["backupTask"];
 }
 
 /** Reads and validates the stack's configuration, then declares the stack on its platform. */
@@ -22,5 +24,5 @@ export function createStack(): StackOutputs {
     const stack = settings.platform === "aws"
         ? new (require("./aws/AwsStack") as typeof import("./aws/AwsStack")).AwsStack(settings.namePrefix, { settings, secrets })
         : new (require("./docker/DockerStack") as typeof import("./docker/DockerStack")).DockerStack(settings.namePrefix, { settings, secrets });
-    return { settings, publicUrls: stack.publicUrls, caCertificate: stack.caCertPem, connection: stack.connection, stack };
+    return { settings, publicUrls: stack.publicUrls, caCertificate: stack.caCertPem, connection: stack.connection, stack, ...("backupTask" in stack ? { backupTask: stack.backupTask } : {}) };
 }

@@ -82,6 +82,8 @@ export class Api extends pulumi.ComponentResource {
                 [RDS_ROLE_PASSWORD_ENV.app]: pinnedSecret(credentials["postgres-app-password"]),
                 // Current, like the exporter (another task) reads it: this task's rollback must not change its login.
                 [RDS_ROLE_PASSWORD_ENV.exporter]: credentials["postgres-exporter-password"].arn,
+                // Current: the backup task (another task) reads the current version too.
+                [RDS_ROLE_PASSWORD_ENV.backup]: credentials["postgres-backup-password"].arn,
             },
             files: [
                 { path: DB_ROLES_SCRIPT, kind: "config", content: renderRdsRolesSql(settings) },

@@ -1,13 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedSecrets } from "../secrets/GeneratedSecrets";
-import { NOT_ON_AWS, workloadSpecs } from "../services/catalogue";
+import { isServing, NOT_ON_AWS, workloadSpecs } from "../services/catalogue";
 import { connectionOutput, publicUrls } from "../services/consumers";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSecrets, StackSettings, WORKLOADS } from "../settings/types";
 import { InternalCa } from "../tls/InternalCa";
 import { Alertmanager } from "./Alertmanager";
 import { Api } from "./Api";
 import { Backups } from "./Backups";
+import { BackupTask, BackupTaskOutput } from "./BackupTask";
 import { Cluster } from "./Cluster";
 import { ConfigBucket } from "./ConfigBucket";
 import { AwsBase, awsTrustBundleUrls } from "./context";
@@ -49,6 +50,8 @@ export class AwsStack extends pulumi.ComponentResource {
     /** Connection details for operators; secret. */
     public readonly connection: pulumi.Output<object>;
     public readonly provider: aws.Provider;
+    /** How `npm run backup` runs the pre-deploy dump (exported as the stack output `backupTask`). */
+    public readonly backupTask: BackupTaskOutput;
 
     constructor(name: string, args: AwsStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:aws:AwsStack", name, {}, opts);
@@ -80,7 +83,7 @@ export class AwsStack extends pulumi.ComponentResource {
         // Certificates name each service as the others reach it: its Cloud Map name (sidecars share their task's).
         const servers: Record<string, string[]> = {};
         for (const workload of WORKLOADS) {
-            if ((NOT_ON_AWS as readonly string[]).includes(workload) || workload === "postgres" || workload === "redis") continue;
+            if (!isServing(workload) || (NOT_ON_AWS as readonly string[]).includes(workload) || workload === "postgres" || workload === "redis") continue;
             servers[workload] = [specs[workload].alias];
         }
         const ca = new InternalCa(`${name}-ca`, {
@@ -142,6 +145,9 @@ export class AwsStack extends pulumi.ComponentResource {
             loadBalancer: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId },
         }, inAws);
         const backups = new Backups(`${name}-backups`, { ...base, accessLogBucket }, inAws);
+        // The role it dumps as is created by the API task's db-roles container.
+        const backupTask = new BackupTask(`${name}-backup`, { ...serviceArgs, bucket: { name: backups.bucket.bucket, arn: backups.bucket.arn } }, { ...serviceOpts, dependsOn: [cluster, registries, postgres, backups] });
+        this.backupTask = backupTask.output;
 
         this.statefulVolumes = [encryption.key, postgres.instance, redis.replicationGroup, cluster.fileSystem, configBucket.bucket, backups.bucket, lb.logBucket.bucket];
         this.publicUrls = publicUrls(settings);
@@ -156,6 +162,7 @@ export class AwsStack extends pulumi.ComponentResource {
             caCertPem: this.caCertPem,
             connection: this.connection,
             statefulVolumes: this.statefulVolumes,
+            backupTask: this.backupTask,
         });
     }
 }

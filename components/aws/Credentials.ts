@@ -8,6 +8,7 @@ import type { StoredSecretRef } from "./FargateService";
 export const CREDENTIALS = [
     "postgres-app-password",
     "postgres-exporter-password",
+    "postgres-backup-password",
     "redis-auth-token",
     "grafana-admin-password",
     "prometheus-password",
@@ -39,6 +40,7 @@ export class Credentials extends pulumi.ComponentResource {
         const values: Record<Credential, pulumi.Output<string>> = {
             "postgres-app-password": generated.postgresAppPassword.result,
             "postgres-exporter-password": generated.postgresExporterPassword.result,
+            "postgres-backup-password": generated.postgresBackupPassword.result,
             "redis-auth-token": generated.redisPassword.result,
             "grafana-admin-password": generated.grafanaAdminPassword.result,
             "prometheus-password": generated.prometheusPassword.result,

@@ -95,7 +95,7 @@ export interface FargateServiceArgs {
     /** Task volumes one container writes and others read, each given to its writer's `owner`. Defaults to none. */
     readonly sharedVolumes?: readonly { readonly name: string; readonly owner: string }[];
     /** Further statements of the task role (what the task's own processes call). Defaults to none. */
-    readonly taskRoleStatements?: readonly PolicyStatement[];
+    readonly taskRoleStatements?: pulumi.Input<readonly PolicyStatement[]>;
 }
 
 function slug(text: string): string {
@@ -271,7 +271,7 @@ export class FargateService extends pulumi.ComponentResource {
         const efs = args.efs;
         new aws.iam.RolePolicy(`${name}-task`, {
             role: this.taskRole.id,
-            policy: pulumi.all([args.configBucket.arn, base.keyArn, efs?.fileSystemArn, pulumi.all((efs?.volumes ?? []).map((v) => v.accessPointArn))]).apply(([bucketArn, keyArn, fileSystemArn, accessPointArns]) => policyDocument([
+            policy: pulumi.all([args.configBucket.arn, base.keyArn, efs?.fileSystemArn, pulumi.all((efs?.volumes ?? []).map((v) => v.accessPointArn)), pulumi.output(args.taskRoleStatements ?? [])]).apply(([bucketArn, keyArn, fileSystemArn, accessPointArns, statements]) => policyDocument([
                 { Sid: "ReadThisServicesConfiguration", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/${serviceName}/*` },
                 { Sid: "DecryptConfiguration", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn },
                 ...(fileSystemArn && accessPointArns.length > 0 ? [{
@@ -281,7 +281,7 @@ export class FargateService extends pulumi.ComponentResource {
                     Resource: fileSystemArn,
                     Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPointArns } },
                 } as PolicyStatement] : []),
-                ...(args.taskRoleStatements ?? []),
+                ...(statements as readonly PolicyStatement[]),
             ])),
         }, { parent: this });
 

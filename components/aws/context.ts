@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import type { WorkloadSpec } from "../services/catalogue";
-import type { AwsSettings, StackSettings, WorkloadName } from "../settings/types";
+import type { WorkloadSpec, WorkloadSpecs } from "../services/catalogue";
+import type { AwsSettings, StackSettings } from "../settings/types";
 import type { AccountContext } from "./iamDocuments";
 
 /**
@@ -43,7 +43,7 @@ export function accountContext(account: AccountOutputs): pulumi.Output<AccountCo
 export interface AwsBase {
     readonly settings: StackSettings;
     readonly aws: AwsSettings;
-    readonly specs: Readonly<Record<WorkloadName, WorkloadSpec>>;
+    readonly specs: WorkloadSpecs;
     readonly account: AccountOutputs;
     /** ARN of the stack's customer-managed KMS key. */
     readonly keyArn: pulumi.Output<string>;

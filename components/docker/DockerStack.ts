@@ -1,12 +1,13 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedSecrets } from "../secrets/GeneratedSecrets";
-import { workloadSpecs } from "../services/catalogue";
+import { isServing, workloadSpecs } from "../services/catalogue";
 import { connectionOutput, publicUrls } from "../services/consumers";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSecrets, StackSettings, WORKLOADS } from "../settings/types";
 import { InternalCa } from "../tls/InternalCa";
 import { Alertmanager } from "./Alertmanager";
 import { Api } from "./Api";
+import { Backup } from "./Backup";
 import { DockerServiceArgs, hostName } from "./context";
 import { Edge } from "./Edge";
 import { Grafana } from "./Grafana";
@@ -46,7 +47,7 @@ export class DockerStack extends pulumi.ComponentResource {
         };
         const generated = new GeneratedSecrets(`${name}-secrets`, { length: settings.passwordLength }, { parent: this });
         const servers: Record<string, string[]> = {};
-        for (const workload of WORKLOADS) servers[workload] = [specs[workload].alias];
+        for (const workload of WORKLOADS) if (isServing(workload)) servers[workload] = [specs[workload].alias];
         servers.edge = [...PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]), specs.edge.alias];
         const ca = new InternalCa(`${name}-ca`, {
             servers,
@@ -70,12 +71,13 @@ export class DockerStack extends pulumi.ComponentResource {
         const jaeger = new Jaeger(`${name}-jaeger`, serviceArgs, { parent: this });
         const api = new Api(`${name}-api`, serviceArgs, { parent: this, dependsOn: [postgres, redis, jaeger] });
         const alertmanager = new Alertmanager(`${name}-alertmanager`, serviceArgs, { parent: this });
-        const metricSources = new MetricSources(`${name}-metrics`, serviceArgs, { parent: this });
+        const backup = new Backup(`${name}-backup`, serviceArgs, { parent: this, dependsOn: [postgres] });
+        const metricSources = new MetricSources(`${name}-metrics`, { ...serviceArgs, textfileVolume: backup.metricsVolume }, { parent: this });
         const prometheus = new Prometheus(`${name}-prometheus`, serviceArgs, { parent: this, dependsOn: [alertmanager] });
         const grafana = new Grafana(`${name}-grafana`, serviceArgs, { parent: this, dependsOn: [prometheus] });
         const edge = new Edge(`${name}-edge`, serviceArgs, { parent: this, dependsOn: [api, grafana, prometheus, alertmanager, jaeger] });
 
-        this.statefulVolumes = [postgres.volume, redis.volume, prometheus.volume, grafana.volume, alertmanager.volume, edge.volume];
+        this.statefulVolumes = [postgres.volume, redis.volume, prometheus.volume, grafana.volume, alertmanager.volume, edge.volume, backup.volume];
 
         if (settings.dns) {
             // Loaded here, not at the top: it brings in @pulumi/aws (~0.3 s), which stacks without a DNS zone never use.
@@ -92,7 +94,7 @@ export class DockerStack extends pulumi.ComponentResource {
             caCertPem: this.caCertPem,
             connection: this.connection,
             statefulVolumes: this.statefulVolumes,
-            containers: [postgres.container, redis.container, api.container, prometheus.container, grafana.container, alertmanager.container, jaeger.container, edge.container, metricSources.nodeExporter],
+            containers: [postgres.container, redis.container, api.container, prometheus.container, grafana.container, alertmanager.container, jaeger.container, edge.container, metricSources.nodeExporter, backup.container],
         });
     }
 }

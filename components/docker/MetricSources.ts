@@ -5,7 +5,13 @@ import { renderWebConfig } from "../render/webConfig";
 import { goTlsListenerHealthcheck } from "../services/healthchecks";
 import { CONFIG_PATHS } from "../services/catalogue";
 import { workloadContainer, tlsFiles } from "./containerBaseline";
+import { BACKUP_PATHS } from "./Backup";
 import { DockerServiceArgs, hostName, pulledImage } from "./context";
+
+export interface MetricSourcesArgs extends DockerServiceArgs {
+    /** The backup job's metrics: node_exporter's textfile-collector directory, mounted read-only. */
+    readonly textfileVolume: docker.Volume;
+}
 
 /**
  * Host, container and outside-in metrics: node_exporter, cAdvisor and blackbox_exporter. node_exporter and
@@ -16,7 +22,7 @@ export class MetricSources extends pulumi.ComponentResource {
     public readonly cadvisor: docker.Container;
     public readonly blackboxExporter: docker.Container;
 
-    constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: MetricSourcesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:docker:MetricSources", name, {}, opts);
         const { settings, specs, networks } = args;
         const node = specs.nodeExporter;
@@ -36,7 +42,9 @@ export class MetricSources extends pulumi.ComponentResource {
                 "--path.sysfs=/host/sys",
                 "--path.rootfs=/host/root",
                 `--web.config.file=${CONFIG_PATHS.nodeExporterWebConfig}`,
+                `--collector.textfile.directory=${BACKUP_PATHS.metrics}`,
             ],
+            volumes: [{ volume: args.textfileVolume, path: BACKUP_PATHS.metrics, readOnly: true }],
             hostMounts: [
                 { hostPath: "/proc", path: "/host/proc" },
                 { hostPath: "/sys", path: "/host/sys" },

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { renderPgHbaConf, renderPostgresInitScript, renderPostgresqlConf } from "../render/postgres";
+import { renderPgHbaConf, renderPostgresBackupRoleScript, renderPostgresInitScript, renderPostgresqlConf } from "../render/postgres";
 import { renderWebConfig } from "../render/webConfig";
 import { goTlsListenerHealthcheck } from "../services/healthchecks";
 import { CONFIG_PATHS, POSTGRES_EXPORTER_USER, SECRET_FILES } from "../services/catalogue";
@@ -41,9 +41,11 @@ export class Postgres extends pulumi.ComponentResource {
                 { path: CONFIG_PATHS.postgresConf, content: renderPostgresqlConf(settings), secret: false },
                 { path: CONFIG_PATHS.pgHbaConf, content: renderPgHbaConf(settings), secret: false },
                 { path: CONFIG_PATHS.postgresInitScript, content: renderPostgresInitScript(settings), secret: false },
+                { path: CONFIG_PATHS.postgresBackupRoleScript, content: renderPostgresBackupRoleScript(settings), secret: false },
                 { path: SECRET_FILES.postgresSuperuserPassword, content: generated.postgresSuperuserPassword.result, secret: true },
                 { path: SECRET_FILES.postgresAppPassword, content: generated.postgresAppPassword.result, secret: true },
                 { path: SECRET_FILES.postgresExporterPassword, content: generated.postgresExporterPassword.result, secret: true },
+                { path: SECRET_FILES.postgresBackupPassword, content: generated.postgresBackupPassword.result, secret: true },
                 ...tlsFiles(spec.tls, args.certificates.postgres, args.caCertPem),
             ],
             volumes: [{ volume: this.volume, path: "/var/lib/postgresql" }],

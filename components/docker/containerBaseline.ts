@@ -27,9 +27,12 @@ export interface WorkloadContainerSpec {
     readonly startPeriod: string;
     readonly files: readonly ContainerFile[];
     readonly command?: readonly string[];
+    /** Replaces the image's entrypoint (the AWS CLI's image starts `aws`; the off-host copy is a bash loop). */
+    readonly entrypoint?: readonly string[];
     /** Plain, non-secret environment. Credentials are files (`*_FILE`). */
     readonly env?: Readonly<Record<string, string>>;
-    readonly volumes?: readonly { readonly volume: docker.Volume; readonly path: string }[];
+    /** Named volumes; `readOnly` for a volume another container writes (node_exporter's textfile directory). */
+    readonly volumes?: readonly { readonly volume: docker.Volume; readonly path: string; readonly readOnly?: boolean }[];
     /** Read-only host mounts, each an explicit policy exemption (node_exporter, cAdvisor). */
     readonly hostMounts?: readonly { readonly hostPath: string; readonly path: string }[];
     /** Writable scratch space on a read-only root filesystem: path -> tmpfs options. */
@@ -70,6 +73,7 @@ export function hardenedContainerArgs(spec: WorkloadContainerSpec, files?: Deliv
         image: spec.image,
         user: spec.user,
         command: spec.command ? [...spec.command] : undefined,
+        ...(spec.entrypoint ? { entrypoints: [...spec.entrypoint] } : {}),
         envs: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
         memory: spec.limits.memoryMiB,
         memorySwap: spec.limits.memoryMiB,
@@ -96,7 +100,7 @@ export function hardenedContainerArgs(spec: WorkloadContainerSpec, files?: Deliv
         },
         networksAdvanced: spec.networks.map((n) => ({ name: n.network.name, aliases: [...n.aliases] })),
         volumes: [
-            ...(spec.volumes ?? []).map((v) => ({ volumeName: v.volume.name, containerPath: v.path })),
+            ...(spec.volumes ?? []).map((v) => ({ volumeName: v.volume.name, containerPath: v.path, ...(v.readOnly ? { readOnly: true } : {}) })),
             ...(spec.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.path, readOnly: true })),
         ],
         mounts: files?.mounts,

@@ -1,8 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { GeneratedSecrets } from "../secrets/GeneratedSecrets";
-import type { WorkloadSpec } from "../services/catalogue";
-import type { StackSecrets, StackSettings, WorkloadName } from "../settings/types";
+import type { WorkloadSpecs } from "../services/catalogue";
+import type { StackSecrets, StackSettings } from "../settings/types";
 import type { IssuedCertificate } from "../tls/InternalCa";
 
 /** The two networks: the data tier has no route out; the edge network reaches the internet and the proxy. */
@@ -14,7 +14,7 @@ export interface StackNetworks {
 /** What every service component needs from the stack; passed whole so components stay uniform. */
 export interface DockerServiceArgs {
     readonly settings: StackSettings;
-    readonly specs: Readonly<Record<WorkloadName, WorkloadSpec>>;
+    readonly specs: WorkloadSpecs;
     readonly networks: StackNetworks;
     readonly caCertPem: pulumi.Output<string>;
     readonly certificates: Readonly<Record<string, IssuedCertificate>>;

@@ -47,7 +47,7 @@ function securityHeaders(settings: StackSettings, csp: string): Directive {
     ]);
 }
 
-function upstream(settings: StackSettings, specs: Readonly<Record<string, WorkloadSpec>>, endpoint: PublicEndpoint): { url: string; spec: WorkloadSpec } {
+function upstream(settings: StackSettings, specs: Readonly<Record<PublicEndpoint, WorkloadSpec>>, endpoint: PublicEndpoint): { url: string; spec: WorkloadSpec } {
     const spec = specs[endpoint];
     const scheme = endpoint === "api" ? settings.api.scheme : "https";
     return { url: `${scheme}://${spec.alias}:${spec.port}`, spec };

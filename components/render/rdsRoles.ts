@@ -1,13 +1,15 @@
-import { POSTGRES_EXPORTER_USER } from "../services/catalogue";
+import { POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER } from "../services/catalogue";
 import type { StackSettings } from "../settings/types";
 import { quoteIdent, quoteLiteral } from "./sql";
 
 /** Environment variables the psql client reads the role passwords from (ECS `secrets`, never this file). */
-export const RDS_ROLE_PASSWORD_ENV = { app: "APP_PASSWORD", exporter: "EXPORTER_PASSWORD" } as const;
+export const RDS_ROLE_PASSWORD_ENV = { app: "APP_PASSWORD", exporter: "EXPORTER_PASSWORD", backup: "BACKUP_PASSWORD" } as const;
 
 /**
  * The psql script that sets up the database roles on RDS (where no init script runs): the application role owning
- * its database and the `public` schema, and postgres_exporter as a member of pg_monitor. Run by the API task before
+ * its database and the `public` schema, postgres_exporter as a member of pg_monitor, and the backup task's dump-only
+ * role as a member of pg_read_all_data with read-only transactions (RDS lets no role bypass row-level security, so
+ * a table with a policy stops its pg_dump; README "Backups and restore"). Run by the API task before
  * the API starts, as the RDS administrator; idempotent (roles are created once, passwords set every time, so a
  * rotated password takes effect at the next start) and serialised by an advisory lock, since several API tasks may
  * start at once. Holds no secret: psql reads the passwords from the environment with `\getenv` (psql 15 or later)
@@ -23,6 +25,7 @@ export function renderRdsRolesSql(settings: StackSettings): string {
         "\\set ON_ERROR_STOP on",
         `\\getenv app_password ${RDS_ROLE_PASSWORD_ENV.app}`,
         `\\getenv exporter_password ${RDS_ROLE_PASSWORD_ENV.exporter}`,
+        `\\getenv backup_password ${RDS_ROLE_PASSWORD_ENV.backup}`,
         `SELECT pg_advisory_lock(hashtext(${lockKey}));`,
         ensureRole(app),
         `ALTER ROLE ${quoteIdent(app)} WITH LOGIN PASSWORD :'app_password';`,
@@ -33,6 +36,10 @@ export function renderRdsRolesSql(settings: StackSettings): string {
         ensureRole(POSTGRES_EXPORTER_USER),
         `ALTER ROLE ${quoteIdent(POSTGRES_EXPORTER_USER)} WITH LOGIN PASSWORD :'exporter_password';`,
         `GRANT pg_monitor TO ${quoteIdent(POSTGRES_EXPORTER_USER)};`,
+        ensureRole(POSTGRES_BACKUP_USER),
+        `ALTER ROLE ${quoteIdent(POSTGRES_BACKUP_USER)} WITH LOGIN NOCREATEDB NOCREATEROLE INHERIT PASSWORD :'backup_password';`,
+        `ALTER ROLE ${quoteIdent(POSTGRES_BACKUP_USER)} SET default_transaction_read_only = on;`,
+        `GRANT pg_read_all_data TO ${quoteIdent(POSTGRES_BACKUP_USER)};`,
         `SELECT pg_advisory_unlock(hashtext(${lockKey}));`,
         "",
     ].join("\n");

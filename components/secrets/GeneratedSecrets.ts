@@ -14,6 +14,8 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
     public readonly postgresSuperuserPassword: random.RandomPassword;
     public readonly postgresAppPassword: random.RandomPassword;
     public readonly postgresExporterPassword: random.RandomPassword;
+    /** The backup job's dump-only role. */
+    public readonly postgresBackupPassword: random.RandomPassword;
     public readonly redisPassword: random.RandomPassword;
     public readonly grafanaAdminPassword: random.RandomPassword;
     public readonly prometheusPassword: random.RandomPassword;
@@ -35,6 +37,7 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
         this.postgresSuperuserPassword = password("postgres-superuser");
         this.postgresAppPassword = password("postgres-app");
         this.postgresExporterPassword = password("postgres-exporter");
+        this.postgresBackupPassword = password("postgres-backup");
         this.redisPassword = password("redis");
         this.grafanaAdminPassword = password("grafana-admin");
         this.prometheusPassword = password("prometheus");
@@ -47,6 +50,7 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
             postgresSuperuserPassword: this.postgresSuperuserPassword,
             postgresAppPassword: this.postgresAppPassword,
             postgresExporterPassword: this.postgresExporterPassword,
+            postgresBackupPassword: this.postgresBackupPassword,
             redisPassword: this.redisPassword,
             grafanaAdminPassword: this.grafanaAdminPassword,
             prometheusPassword: this.prometheusPassword,

@@ -19,6 +19,34 @@ export interface WorkloadSpec {
     readonly tls: TlsFiles;
 }
 
+/** A workload that only connects to others: it serves no port and holds no certificate, only the CA it verifies with. */
+export interface ClientSpec {
+    /** Its network alias (and the suffix of its container's name). */
+    readonly alias: string;
+    /** Numeric `uid:gid` the process runs as; owner of its uploaded files. */
+    readonly user: string;
+    /** The CA certificate it verifies servers with. */
+    readonly ca: string;
+}
+
+/** Workloads that serve nothing: the backup job is only a client of PostgreSQL, its off-host copy one of S3. */
+export const CLIENT_WORKLOADS = ["backup", "backupOffsite"] as const;
+export type ClientWorkload = (typeof CLIENT_WORKLOADS)[number];
+export type ServingWorkload = Exclude<WorkloadName, ClientWorkload>;
+
+/** Every workload's spec: a server's port and certificate paths, a client's CA path. */
+export type WorkloadSpecs = { readonly [W in WorkloadName]: W extends ClientWorkload ? ClientSpec : WorkloadSpec };
+
+/** True for a workload that serves (has a port and a server certificate). */
+export function isServing(workload: WorkloadName): workload is ServingWorkload {
+    return !(CLIENT_WORKLOADS as readonly string[]).includes(workload);
+}
+
+/** The specs of the workloads that serve, each with its port and certificate paths. */
+export function servingSpecs(specs: WorkloadSpecs): Readonly<Partial<Record<ServingWorkload, WorkloadSpec>>> {
+    return Object.fromEntries(Object.entries(specs).filter(([w]) => isServing(w as WorkloadName))) as Partial<Record<ServingWorkload, WorkloadSpec>>;
+}
+
 function tlsIn(dir: string): TlsFiles {
     return { cert: `${dir}/tls.crt`, key: `${dir}/tls.key`, ca: `${dir}/ca.crt` };
 }
@@ -37,6 +65,12 @@ export const CONFIG_PATHS = {
     postgresConf: "/etc/postgresql/postgresql.conf",
     pgHbaConf: "/etc/postgresql/pg_hba.conf",
     postgresInitScript: "/docker-entrypoint-initdb.d/10-app-user.sh",
+    /** Creates (or brings up to date) the backup job's role; idempotent, so it also serves stacks initialised before it. */
+    postgresBackupRoleScript: "/docker-entrypoint-initdb.d/20-backup-role.sh",
+    backupScript: "/etc/backup/backup.sh",
+    offsiteScript: "/etc/backup-offsite/offsite.sh",
+    offsiteAwsConfig: "/etc/backup-offsite/aws-config",
+    offsiteCaBundle: "/etc/backup-offsite/tls/ca.crt",
     redisConf: "/usr/local/etc/redis/redis.conf",
     prometheusConfig: "/etc/prometheus/prometheus.yml",
     prometheusWebConfig: "/etc/prometheus/web.yml",
@@ -62,6 +96,11 @@ export const SECRET_FILES = {
     postgresSuperuserPassword: `${SECRETS_DIR}/postgres-superuser-password`,
     postgresAppPassword: `${SECRETS_DIR}/postgres-app-password`,
     postgresExporterPassword: `${SECRETS_DIR}/postgres-exporter-password`,
+    postgresBackupPassword: `${SECRETS_DIR}/postgres-backup-password`,
+    /** The backup job's libpq password file (host:port:database:role:password). */
+    backupPgpass: `${SECRETS_DIR}/backup-pgpass`,
+    /** The off-host copy's S3 credentials, in the AWS CLI's shared-credentials format. */
+    backupS3Credentials: `${SECRETS_DIR}/backup-s3-credentials`,
     redisPassword: `${SECRETS_DIR}/redis-password`,
     /** redis.conf includes this file; it holds `requirepass` so redis.conf itself carries no secret. */
     redisAuthConf: `${SECRETS_DIR}/redis-auth.conf`,
@@ -96,6 +135,12 @@ export const BASIC_AUTH_USERS = { prometheus: "prometheus", alertmanager: "alert
 /** The database role postgres_exporter connects as (member of pg_monitor). */
 export const POSTGRES_EXPORTER_USER = "postgres_exporter";
 
+/**
+ * The database role the backup job connects as: it may log in and read every row (pg_read_all_data, BYPASSRLS so a
+ * dump holds rows that row-level security would hide), and nothing else. Created by the init script.
+ */
+export const POSTGRES_BACKUP_USER = "postgres_backup";
+
 /** Exporters that run as sidecars of the Prometheus task on AWS, reached by that task's name. */
 export const PROMETHEUS_TASK_SIDECARS = ["postgresExporter", "redisExporter", "blackboxExporter"] as const;
 
@@ -122,7 +167,7 @@ function aliasOn(settings: StackSettings, workload: WorkloadName, dockerAlias: s
 }
 
 /** Every workload's alias, port, user and TLS paths. */
-export function workloadSpecs(settings: StackSettings): Readonly<Record<WorkloadName, WorkloadSpec>> {
+export function workloadSpecs(settings: StackSettings): WorkloadSpecs {
     const alias = (workload: WorkloadName, dockerAlias: string) => aliasOn(settings, workload, dockerAlias);
     return {
         postgres: { alias: alias("postgres", "postgres"), port: 5432, user: "999:999", tls: tlsIn("/etc/postgresql/tls") },
@@ -141,6 +186,11 @@ export function workloadSpecs(settings: StackSettings): Readonly<Record<Workload
         // Caddy's image keeps ACME state in root-owned /data; it runs as root with every capability dropped
         // (an explicit, named exemption in the policy config).
         edge: { alias: "edge", port: EDGE_CONTAINER_PORTS.https, user: "0:0", tls: tlsIn("/etc/caddy/tls") },
+        // The postgres image's own user: its dumps are owned by it, and the image's /var/lib/postgresql (999:999) is
+        // what Docker copies onto the backup volume's root.
+        backup: { alias: "backup", user: "999:999", ca: "/etc/backup/tls/ca.crt" },
+        // The same uid as the backup job: the dumps are its files, mode 0600, on a volume mounted read-only here.
+        backupOffsite: { alias: "backup-offsite", user: "999:999", ca: CONFIG_PATHS.offsiteCaBundle },
     };
 }
 

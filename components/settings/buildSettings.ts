@@ -4,8 +4,10 @@ import { byteSize, isSingleUnitDuration } from "./grammars";
 import { readAlerting } from "./readAlerting";
 import { API_STAND_IN_CONFIG, readApi } from "./readApi";
 import { checkImageSources, readAws } from "./readAws";
+import { readBackup } from "./readBackup";
 import { databaseNameProblem, roleNameProblem } from "./sqlNames";
 import {
+    BACKUP_SECRET_KEYS,
     DnsSettings,
     EdgeSettings,
     ENVIRONMENTS,
@@ -38,16 +40,17 @@ export interface RawConfig {
 export const CONFIG_KEYS = [
     "platform", "environment", "domain", "acmeEmail", "dnsZone", "dnsTtl", "publicAddress",
     "edge", "images", "resources", "tls", "postgres", "redis", "prometheus", "alerting",
-    "api", "grafana", "jaeger", "passwordLength", "aws",
+    "api", "grafana", "jaeger", "passwordLength", "aws", "backup",
     ...SECRET_KEYS,
     ...REGISTRY_SECRET_KEYS,
+    ...BACKUP_SECRET_KEYS,
 ] as const;
 
 /** Docker refuses a memory limit below 6 MiB (and ECS a container's). */
 export const MIN_CONTAINER_MEMORY_MIB = 6;
 
 /** Every secret config key: never shown in a message, rejected when stored in plain text. */
-const ALL_SECRET_KEYS: readonly string[] = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS];
+const ALL_SECRET_KEYS: readonly string[] = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS, ...BACKUP_SECRET_KEYS];
 
 /** bcrypt (the basic-auth hashes of the generated passwords) reads 72 bytes: a longer password adds nothing. */
 export const MAX_PASSWORD_LENGTH = 72;
@@ -139,6 +142,8 @@ function readSettingsFrom(r: ConfigReader, raw: RawConfig): StackSettings {
     const jaegerIn = r.object("jaeger", v.jaeger, ["maxTraces"]);
     const jaeger = { maxTraces: r.number("jaeger.maxTraces", jaegerIn.maxTraces, 100000, 1000, 10000000) };
 
+    const backup = readBackup(r, { project: raw.project, stack: raw.stack, hasSecret: (key) => v[key] !== undefined }, v.backup, environment);
+
     const passwordLength = r.number("passwordLength", v.passwordLength, 32, environment === "production" ? 32 : 24, MAX_PASSWORD_LENGTH);
 
     for (const key of ALL_SECRET_KEYS) {
@@ -168,6 +173,7 @@ function readSettingsFrom(r: ConfigReader, raw: RawConfig): StackSettings {
         api,
         grafana,
         jaeger,
+        backup,
         passwordLength,
         protectStateful: environment === "production",
     };
@@ -255,6 +261,8 @@ function readImages(r: ConfigReader, value: unknown, environment: string): Image
     const images = Object.fromEntries(
         WORKLOADS.map((w) => [w, r.image(`images.${w}`, given[w], DEFAULT_IMAGES[w])]),
     ) as ImageSettings;
+    // The backup job's pg_dump must be of the server's major (or newer): by default it runs the server's own image.
+    if (given.backup === undefined) images.backup = images.postgres;
     if (environment !== "local" && given.api === undefined) {
         r.conflict(`\`images.api\` is required in ${environment}: name the team's API image, e.g. \`registry.example.com/api:1.4.2\`; the local stand-in is only for \`local\`.`);
     }

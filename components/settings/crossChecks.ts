@@ -19,6 +19,7 @@ export function checkAcrossKeys(r: ConfigReader, project: string, settings: Stac
     if (settings.platform === "aws") {
         checkFargateTasks(r, project, settings);
         checkPsqlVersion(r, settings);
+        checkBackupRoleVersion(r, settings);
     }
 }
 
@@ -55,6 +56,14 @@ function checkFargateTasks(r: ConfigReader, project: string, settings: StackSett
         if (demand.memory > LARGEST_FARGATE_TASK.memory) {
             r.conflict(`\`${project}:resources\`: ${what} needs ${demand.memory} MiB from ${keys("memory")}: expected at most ${LARGEST_FARGATE_TASK.memory} MiB (120 GiB), the largest Fargate task.`);
         }
+    }
+}
+
+/** The backup task's role is a member of pg_read_all_data, which PostgreSQL 14 introduced. */
+function checkBackupRoleVersion(r: ConfigReader, settings: StackSettings): void {
+    const version = settings.aws?.postgres.engineVersion;
+    if (version !== undefined && Number(version.split(".")[0]) < 14) {
+        r.fail("aws.postgres.engineVersion", version, "14 or later on `aws`: the backup task dumps as a member of pg_read_all_data, which PostgreSQL 14 introduced");
     }
 }
 

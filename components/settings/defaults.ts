@@ -26,6 +26,10 @@ export const DEFAULT_IMAGES: Readonly<ImageSettings> = {
     cadvisor: "gcr.io/cadvisor/cadvisor:v0.52.1",
     blackboxExporter: "prom/blackbox-exporter:v0.27.0",
     edge: "caddy:2.10.2",
+    // pg_dump and pg_restore of the server's major; `images.backup` follows `images.postgres` unless set.
+    backup: "postgres:18.1",
+    // The AWS CLI's official image (Amazon Linux with AWS CLI v2): the postgres image carries no S3 client.
+    backupOffsite: "amazon/aws-cli:2.27.0",
 };
 
 type Sizes = Record<WorkloadName, ResourceLimits>;
@@ -44,6 +48,8 @@ const LOCAL_SIZES: Sizes = {
     cadvisor: { memoryMiB: 256, cpus: 0.3 },
     blackboxExporter: { memoryMiB: 64, cpus: 0.1 },
     edge: { memoryMiB: 128, cpus: 0.5 },
+    backup: { memoryMiB: 256, cpus: 0.5 },
+    backupOffsite: { memoryMiB: 256, cpus: 0.25 },
 };
 
 const PRODUCTION_SIZES: Sizes = {
@@ -55,6 +61,7 @@ const PRODUCTION_SIZES: Sizes = {
     grafana: { memoryMiB: 512, cpus: 0.5 },
     jaeger: { memoryMiB: 1024, cpus: 1 },
     edge: { memoryMiB: 256, cpus: 1 },
+    backup: { memoryMiB: 512, cpus: 1 },
 };
 
 /** Defaults that differ by environment; every one of them can be overridden in the stack file. */

@@ -7,8 +7,11 @@ import { ConfigReader } from "./validate";
 /** Keys of the `aws` config object. */
 export const AWS_CONFIG_KEYS = ["region", "availabilityZones", "vpcCidr", "postgres", "redis", "api", "logRetentionDays", "pullThroughCache", "dockerHubUsername", "teamRegistryUsername"] as const;
 
-/** The images the AWS platform runs (`postgres` for its psql client; Redis, the host exporters and Caddy do not run there). */
-export const AWS_IMAGE_WORKLOADS: readonly WorkloadName[] = ["postgres", "api", "prometheus", "grafana", "alertmanager", "jaeger", "postgresExporter", "redisExporter", "blackboxExporter"];
+/**
+ * The images the AWS platform runs (`postgres` for its psql client, `backup` for the pre-deploy pg_dump; Redis, the host
+ * exporters and Caddy do not run there, and the backup task's upload uses the AWS CLI image every task's init uses).
+ */
+export const AWS_IMAGE_WORKLOADS: readonly WorkloadName[] = ["postgres", "api", "prometheus", "grafana", "alertmanager", "jaeger", "postgresExporter", "redisExporter", "blackboxExporter", "backup"];
 
 const PRIVATE_RANGES: readonly { readonly base: number; readonly prefix: number }[] = [
     { base: ipv4ToNumber("10.0.0.0"), prefix: 8 },

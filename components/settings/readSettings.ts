@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildSettings, RawConfig } from "./buildSettings";
-import { REGISTRY_SECRET_KEYS, SECRET_KEYS, StackSecrets, StackSettings } from "./types";
+import { BACKUP_SECRET_KEYS, REGISTRY_SECRET_KEYS, SECRET_KEYS, StackSecrets, StackSettings } from "./types";
 
 // `isConfigSecret` is exported by the SDK runtime but not in its typings; without it every key counts as secret,
 // which only switches off the "secret stored in plain text" check.
@@ -36,7 +36,7 @@ export function readSettings(): { settings: StackSettings; secrets: StackSecrets
     const settings = buildSettings(readRawConfig());
     const config = new pulumi.Config();
     const secrets: { -readonly [K in keyof StackSecrets]: StackSecrets[K] } = {};
-    for (const key of [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS]) {
+    for (const key of [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS, ...BACKUP_SECRET_KEYS]) {
         if (config.get(key) !== undefined) secrets[key] = config.requireSecret(key);
     }
     return { settings, secrets };

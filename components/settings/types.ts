@@ -12,7 +12,10 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export const SERVICES = ["postgres", "redis", "api", "prometheus", "grafana", "alertmanager", "jaeger"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-/** Every container the Docker platform runs: the seven services, their exporters, host/container/probe metrics and the edge proxy. */
+/**
+ * Every container the Docker platform runs: the seven services, their exporters, host/container/probe metrics, the edge
+ * proxy, the backup job and its off-host copy (only with `backup.offsite`).
+ */
 export const WORKLOADS = [
     ...SERVICES,
     "postgresExporter",
@@ -21,6 +24,8 @@ export const WORKLOADS = [
     "cadvisor",
     "blackboxExporter",
     "edge",
+    "backup",
+    "backupOffsite",
 ] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
@@ -225,6 +230,38 @@ export interface AwsSettings {
     readonly teamRegistryUsername?: string;
 }
 
+/** Server-side encryption the off-host copy asks S3 for. */
+export const SERVER_SIDE_ENCRYPTIONS = ["AES256", "aws:kms"] as const;
+export type ServerSideEncryption = (typeof SERVER_SIDE_ENCRYPTIONS)[number];
+
+/** Where the backup job copies each verified dump off the host: an S3 bucket (AWS or S3-compatible). */
+export interface BackupOffsiteSettings {
+    /** `https://host[:port]` of an S3-compatible store; undefined means AWS S3 in `region`. */
+    readonly endpoint?: string;
+    readonly region: string;
+    readonly bucket: string;
+    /** Key prefix ending in `/`; defaults to `<project>/<stack>/`. */
+    readonly prefix: string;
+    readonly serverSideEncryption: ServerSideEncryption;
+    /** KMS key for `aws:kms`; undefined means the bucket's default key. */
+    readonly kmsKeyId?: string;
+    /** PEM of the private CA that issued the endpoint's certificate; undefined means the image's trusted CAs. */
+    readonly caCertificate?: string;
+}
+
+/** The Docker platform's backup job (components/docker/Backup.ts). */
+export interface BackupSettings {
+    /** UTC times of day `HH:MM` of the scheduled runs, sorted. */
+    readonly schedule: readonly string[];
+    /** A dump older than this many days is removed after a successful run (the newest never is). */
+    readonly keepDays: number;
+    /** At most this many dumps are kept (the newest ones). */
+    readonly keepCount: number;
+    /** BackupMissing fires when no run has succeeded for this many hours. */
+    readonly maxAgeHours: number;
+    readonly offsite?: BackupOffsiteSettings;
+}
+
 /** Names of the secret config keys, each optional unless the receiver that needs it is enabled. */
 export const SECRET_KEYS = ["slackWebhookUrl", "webhookUrl", "pagerdutyRoutingKey", "smtpPassword", "watchdogUrl"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -232,6 +269,10 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
 /** Names of the secret config keys the AWS platform's image pulls need (Docker Hub for the cache, the team registry). */
 export const REGISTRY_SECRET_KEYS = ["dockerHubAccessToken", "teamRegistryPassword"] as const;
 export type RegistrySecretKey = (typeof REGISTRY_SECRET_KEYS)[number];
+
+/** The off-host copy's S3 credentials (secret config), required when `backup.offsite` is set. */
+export const BACKUP_SECRET_KEYS = ["backupS3AccessKeyId", "backupS3SecretAccessKey"] as const;
+export type BackupSecretKey = (typeof BACKUP_SECRET_KEYS)[number];
 
 /** The whole validated configuration of one stack. Built before any resource is declared. */
 export interface StackSettings {
@@ -259,6 +300,7 @@ export interface StackSettings {
     readonly api: ApiSettings;
     readonly grafana: GrafanaSettings;
     readonly jaeger: JaegerSettings;
+    readonly backup: BackupSettings;
     /** Length of every generated password. */
     readonly passwordLength: number;
     /** Stateful resources (volumes, databases) get `protect: true`. True in production. */
@@ -266,4 +308,4 @@ export interface StackSettings {
 }
 
 /** Secret values from stack config. Kept apart from the settings so they never reach a render input as plain text. */
-export type StackSecrets = Readonly<Partial<Record<SecretKey | RegistrySecretKey, pulumi.Output<string>>>>;
+export type StackSecrets = Readonly<Partial<Record<SecretKey | RegistrySecretKey | BackupSecretKey, pulumi.Output<string>>>>;

@@ -6,6 +6,7 @@ import { disallowEcsPublicIp } from "./disallowEcsPublicIp";
 import { dnsPolicies } from "./dns";
 import { dockerEnginePolicies } from "./dockerEngine";
 import { networkPolicies } from "./network";
+import { requireDatabaseBackups } from "./requireDatabaseBackups";
 import { requireEfsEncryption } from "./requireEfsEncryption";
 import { requireLbDeletionProtection } from "./requireLbDeletionProtection";
 import { requireS3AccessLogging } from "./requireS3AccessLogging";
@@ -28,4 +29,5 @@ export const allPolicies: Policies = [
     requireEfsEncryption,
     requireLbDeletionProtection,
     disallowEcsPublicIp,
+    requireDatabaseBackups,
 ];

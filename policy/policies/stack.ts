@@ -74,10 +74,22 @@ function deliveredFileVolumes(resources: readonly PolicyResource[]): Set<string>
     return new Set([...carried].filter((name) => !written.has(name)));
 }
 
+/**
+ * A Docker volume whose local driver mounts a tmpfs (`driverOpts.type: tmpfs`): its content lives in memory and is gone
+ * when the last container using it stops or the host reboots, so `protect` would keep nothing (the backup job's
+ * metrics for node_exporter live there, and the job rewrites them when it starts).
+ */
+function inMemoryVolume(r: PolicyResource): boolean {
+    if (r.type !== DOCKER.volume) return false;
+    const driver = text(field(() => r.props.driver));
+    // Another driver (a plugin) decides for itself what `type` means and what it keeps.
+    return (driver === undefined || driver === "local") && text(field(() => r.props.driverOpts?.type)) === "tmpfs";
+}
+
 /** Requires `protect` on every stateful resource where the environment says so (production). */
 export const requireProtectedStatefulResources: StackValidationPolicy = {
     name: "require-protected-stateful-resources",
-    description: "Where `requireProtection` is true (production), every stateful resource (volumes, databases, caches, file systems, buckets) has `protect: true`; a volume only a never-started carrier writes (delivered files, mounted read-only by every running container) holds no state.",
+    description: "Where `requireProtection` is true (production), every stateful resource (volumes, databases, caches, file systems, buckets) has `protect: true`; a volume only a never-started carrier writes (delivered files, mounted read-only by every running container) holds no state, nor does a volume the local driver keeps in memory (tmpfs).",
     remediationSteps: "Declare the resource with `{ protect: settings.protectStateful }` (true in production); to delete it on purpose, unprotect it in a reviewed change first.",
     enforcementLevel: "mandatory",
     configSchema: {
@@ -93,6 +105,7 @@ export const requireProtectedStatefulResources: StackValidationPolicy = {
         for (const r of args.resources) {
             if (!config.statefulTypes.includes(r.type) || r.opts.protect === true) continue;
             if (r.type === DOCKER.volume && delivered.has(String(text(field(() => r.props.name))))) continue;
+            if (inMemoryVolume(r)) continue;
             report(`${r.type.split(":").pop()} ${r.name} holds state but is not protected.`, r.urn);
         }
     },

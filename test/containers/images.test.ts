@@ -16,7 +16,7 @@ import { CommandResult, docker, Engine, startEngine } from "./support/dockerd";
 /** Every container and volume this file creates carries it, so `after` removes exactly those. */
 const TEST_LABEL = "com.service-stack.images-test";
 /** The Debian-server stand-ins this file proves (grafana, jaeger and cadvisor are proven beside their programs). */
-const DEBIAN_STANDINS = ["postgres", "redis", "prometheus", "alertmanager", "postgres-exporter", "redis-exporter", "node-exporter", "blackbox-exporter", "caddy"];
+const DEBIAN_STANDINS = ["postgres", "redis", "prometheus", "alertmanager", "postgres-exporter", "redis-exporter", "node-exporter", "blackbox-exporter", "caddy", "aws-cli", "s3-standin"];
 
 describe("stand-in images on the engine", function () {
     this.timeout(30 * 60_000);

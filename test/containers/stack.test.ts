@@ -1,11 +1,17 @@
 import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { BACKUP_METRICS } from "../../components/render/alerts/backup";
+import { BACKUP_NAME } from "../../components/render/backup";
 import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES } from "../../components/services/catalogue";
 import type { PublicEndpoint } from "../../components/settings/types";
 import { request } from "../support/servers";
+import { findTool } from "../support/tools";
 import { Engine, startEngine } from "./support/dockerd";
+import { fakeSsh } from "./support/fakeSsh";
 import { EngineApi } from "./support/engineApi";
 import { STACK_LABEL } from "./support/realise";
-import { bringUp, prometheusExpectations, RECEIVER_ALIAS, runningContainers, StackUnderTest, TARGETS } from "./support/stackUnderTest";
+import { bringUp, prometheusExpectations, RECEIVER_ALIAS, runningContainers, S3_ALIAS, S3_BUCKET, StackUnderTest, TARGETS } from "./support/stackUnderTest";
 
 /**
  * The program's Docker stacks on a real Docker engine: the local default and production's settings, each realised
@@ -22,7 +28,6 @@ const SECURITY_HEADERS = ["strict-transport-security", "content-security-policy"
  * other pending alert, and any firing alert but Watchdog, fails the suite.
  */
 const EXPECTED_PENDING: Readonly<Record<string, string>> = {
-    BackupMissing: "no backup job writes backup metrics on Docker yet, so no backup ever succeeded (production renders the backup alerts)",
     DiskWillFillIn24h: "node_exporter reads this machine's real disks, which the suite itself is filling (images, volumes) while less than 40% is free; it fires only after an hour",
 };
 
@@ -55,6 +60,15 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | strin
         await new Promise((r) => setTimeout(r, 2000));
     }
     throw new Error(`${what} did not happen within ${ms / 1000} s: ${last}`);
+}
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/** `npm run <script> -- <args>` as an operator runs it, against the suite's engine (DOCKER_HOST, or `env`'s). */
+function command(engine: Engine, script: "backup" | "restore", args: readonly string[], env: Record<string, string> = {}) {
+    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "scripts", `${script}.ts`), ...args], {
+        cwd: ROOT, encoding: "utf8", env: { ...process.env, DOCKER_HOST: engine.dockerHost, ...env }, timeout: 300_000,
+    });
 }
 
 function seconds(duration: string): number {
@@ -138,6 +152,89 @@ describe("the stacks on a real Docker engine", function () {
                 expect(rules[0]?.value, "rules loaded").to.equal(expected.rules);
                 const failures = await query(sut, "sum(prometheus_rule_evaluation_failures_total)");
                 expect(failures[0]?.value, "rule evaluation failures").to.equal(0);
+            });
+
+            it("runs the backup job: a verified dump at start and on schedule, its metrics scraped through node_exporter's textfile collector", async () => {
+                const dumps = await until("a scheduled backup run", 6 * 60_000, async () => {
+                    const list = await sut.exec("backup", ["bash", CONFIG_PATHS.backupScript, "list"]);
+                    const names = list.stdout.split("\n").map((l) => l.split("\t")[0]!).filter(Boolean);
+                    return names.some((n) => n.endsWith("-scheduled.dump")) ? names : `dumps so far: ${names.join(", ") || "none"}`;
+                });
+                // The run at start (no backup had succeeded) may already be beyond retention: its log line stays.
+                const logs = await api.logs(sut.id("backup"));
+                expect(logs.stderr.toString("utf8")).to.match(/backup: no run has succeeded yet: taking a backup now\n(.*\n)*backup: \S+-startup\.dump verified: \d+ bytes, SHA-256 [0-9a-f]{64}/);
+                for (const name of dumps) {
+                    expect(name).to.match(BACKUP_NAME);
+                    const verify = await sut.exec("backup", ["bash", CONFIG_PATHS.backupScript, "verify", name]);
+                    expect(verify.exitCode, `${name}: ${verify.stderr}`).to.equal(0);
+                }
+                const scraped = await until("the backup metrics in Prometheus", 90_000, async () => {
+                    const status = await query(sut, `${BACKUP_METRICS.lastRunStatus}{destination="volume"}`);
+                    const success = await query(sut, `${BACKUP_METRICS.lastSuccessTimestamp}{destination="volume"}`);
+                    return status.length === 1 && success.length === 1 ? { status: status[0]!, success: success[0]! } : "not scraped yet";
+                });
+                expect([scraped.status.value, scraped.status.metric.job]).to.deep.equal([1, "node"]);
+                expect(scraped.success.value).to.be.within(Date.now() / 1000 - 600, Date.now() / 1000 + 5);
+            });
+
+            it("takes and verifies a backup on demand with `npm run backup` through the engine's DOCKER_HOST", async () => {
+                const started = Date.now();
+                const run = command(engine, "backup", ["--stack", target.stack, "--platform", "docker", "--label", "on-demand"]);
+                expect(run.status, run.stderr + run.stdout).to.equal(0);
+                const name = /backup: (\S+\.dump): taken and verified/.exec(run.stdout)?.[1];
+                expect(name, run.stdout).to.match(/-on-demand\.dump$/);
+                console.log(`      on-demand backup ${name} taken and verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+                expect((await sut.exec("backup", ["bash", CONFIG_PATHS.backupScript, "verify", name!])).exitCode).to.equal(0);
+                // Through an ssh:// DOCKER_HOST, as the deploy job runs it: the docker CLI's ssh transport, its `ssh` a stand-in
+                // that dials this engine (the plumbing of test/containers/realise.test.ts), the host never this machine's.
+                const docker = findTool("docker");
+                if (docker && engine.dockerHost.startsWith("unix://")) {
+                    const ssh = fakeSsh(docker, engine.dockerHost);
+                    try {
+                        const remote = command(engine, "backup", ["--stack", target.stack, "--platform", "docker", "--label", "over-ssh"], { DOCKER_HOST: "ssh://deploy@stack-host.example", PATH: `${ssh.dir}:${process.env.PATH}` });
+                        expect(remote.status, remote.stderr).to.equal(0);
+                        expect(remote.stdout).to.match(/-over-ssh\.dump: taken and verified .* on ssh:\/\/deploy@stack-host\.example/);
+                        const sessions = ssh.argv();
+                        expect(sessions.length, "ssh sessions").to.be.greaterThan(0);
+                        expect(sessions.every((a) => /-l deploy .*-- stack-host\.example docker .*system dial-stdio$/.test(a)), sessions.join("\n")).to.equal(true);
+                    } finally {
+                        ssh.remove();
+                    }
+                }
+                const refused = command(engine, "backup", ["--stack", `${target.stack}-missing`, "--platform", "docker"]);
+                expect([refused.status, refused.stderr]).to.satisfy(([s, e]: [number, string]) => s === 1 && e.includes(`service-stack-${target.stack}-missing-backup: no such container`));
+            });
+
+            it(target.offsite ? "copies every verified dump off the host to the S3 stand-in, encrypted and checked, its metrics in Prometheus" : "copies nothing off the host (no `backup.offsite`)", async function () {
+                const copies = runningContainers(sut).filter((n) => n === "backup-offsite");
+                expect(copies).to.have.length(target.offsite ? 1 : 0);
+                if (!target.offsite) return;
+                const aws = (...args: string[]) => sut.exec("backup-offsite", ["aws", "--endpoint-url", `https://${S3_ALIAS}:9443`, ...args]);
+                const prefix = `service-stack/${target.stack}/`;
+                const local = (await sut.exec("backup", ["bash", CONFIG_PATHS.backupScript, "list"])).stdout.split("\n").map((l) => l.split("\t")[0]!).filter(Boolean);
+                // Each dump on the volume now is copied within the copy's next pass (every minute), unless retention removed it first.
+                const copied = await until("the dumps in the S3 stand-in", 150_000, async () => {
+                    const keys = JSON.parse((await aws("s3api", "list-objects-v2", "--bucket", S3_BUCKET, "--prefix", prefix, "--query", "Contents[].Key", "--output", "json")).stdout || "null") as string[] | null ?? [];
+                    const still = (await sut.exec("backup", ["bash", CONFIG_PATHS.backupScript, "list"])).stdout;
+                    const missing = local.filter((n) => still.includes(n) && !(keys.includes(`${prefix}${n}`) && keys.includes(`${prefix}${n}.sha256`)));
+                    return missing.length === 0 ? keys : `not copied yet: ${missing.join(", ")}`;
+                });
+                const name = copied.find((k) => k.endsWith(".dump"))!.slice(prefix.length);
+                const digest = (await sut.exec("backup", ["cat", `/var/lib/postgresql/backups/${name}.sha256`])).stdout.split(/\s+/)[0];
+                const head = JSON.parse((await aws("s3api", "head-object", "--bucket", S3_BUCKET, "--key", `${prefix}${name}`, "--output", "json")).stdout) as { ServerSideEncryption?: string; Metadata?: Record<string, string> };
+                expect([head.ServerSideEncryption, head.Metadata?.sha256]).to.deep.equal(["AES256", digest]);
+                const fetched = await sut.exec("backup-offsite", ["bash", "-c", `aws --endpoint-url https://${S3_ALIAS}:9443 s3 cp s3://${S3_BUCKET}/${prefix}${name} - | sha256sum`]);
+                expect(fetched.stdout.split(/\s+/)[0], "the copy's bytes").to.equal(digest);
+                // Verified against the CA given in `backup.offsite.caCertificate`: without it the AWS CLI refuses the endpoint.
+                // (Unset, not empty: botocore takes an empty AWS_CA_BUNDLE as "do not verify".)
+                const untrusted = await sut.exec("backup-offsite", ["bash", "-c", `env -u AWS_CA_BUNDLE aws --endpoint-url https://${S3_ALIAS}:9443 s3api list-buckets`]);
+                expect(untrusted.exitCode).to.not.equal(0);
+                expect(untrusted.stderr).to.match(/SSL|certificate/i);
+                const scraped = await until("the off-host copy's metrics in Prometheus", 90_000, async () => {
+                    const status = await query(sut, `${BACKUP_METRICS.lastRunStatus}{destination="s3"}`);
+                    return status.length === 1 && status[0]!.value === 1 ? status[0]! : `backup_last_run_status{destination="s3"}: ${JSON.stringify(status.map((s) => s.value))}`;
+                });
+                expect(scraped.metric.job).to.equal("node");
             });
 
             it("fires no alert but Watchdog once settled, and holds none pending but the expected", async () => {
@@ -227,7 +324,7 @@ describe("the stacks on a real Docker engine", function () {
             });
 
             it("gives the data network no route out, and publishes ports only on the edge, where declared", async () => {
-                for (const name of ["postgres", "redis", "postgres-exporter", "redis-exporter", "node-exporter", "cadvisor"]) {
+                for (const name of ["postgres", "redis", "postgres-exporter", "redis-exporter", "node-exporter", "cadvisor", "backup"]) {
                     const routes = await sut.exec(name, ["cat", "/proc/net/route"]);
                     expect(routes.exitCode, routes.stderr).to.equal(0);
                     const defaults = routes.stdout.split("\n").slice(1).filter((l) => l.split(/\s+/)[1] === "00000000");
@@ -256,6 +353,44 @@ describe("the stacks on a real Docker engine", function () {
                 await Promise.all(["postgres", "redis"].map((name) => sut.waitHealthy(name, HEALTHY_WITHIN_MS)));
                 expect((await psql("SELECT v FROM suite_marker")).stdout.trim()).to.equal(marker);
                 expect((await redisCli("GET suite_marker")).stdout.trim()).to.equal(marker);
+            });
+
+            it("restores a backup after the database volume is lost, refuses a tampered one, and replaces a live database only when told", async () => {
+                const psql = (sql: string, db = "app") => sut.exec("postgres", ["sh", "-c", `PGPASSWORD="$(cat ${SECRET_FILES.postgresSuperuserPassword})" psql -X -v ON_ERROR_STOP=1 -h /var/run/postgresql -U postgres -d ${db} -tAc "${sql}"`]);
+                const rows = async () => (await psql("SELECT count(*) FROM drill")).stdout.trim();
+                const restore = (...args: string[]) => command(engine, "restore", ["--stack", target.stack, "--platform", "docker", ...args]);
+                expect((await psql("CREATE TABLE drill (id int PRIMARY KEY, v text); INSERT INTO drill SELECT i, md5(i::text) FROM generate_series(1, 5000) i")).exitCode).to.equal(0);
+                const taken = command(engine, "backup", ["--stack", target.stack, "--platform", "docker", "--label", "drill"]);
+                expect(taken.status, taken.stderr).to.equal(0);
+                const name = /backup: (\S+\.dump): taken and verified/.exec(taken.stdout)![1]!;
+
+                const lost = Date.now();
+                await sut.replaceVolume("postgres", `${sut.prefix}postgres-data`);
+                await sut.waitHealthy("postgres", HEALTHY_WITHIN_MS);
+                expect((await psql("SELECT count(*) FROM drill")).stderr, "the rows are gone with the volume").to.match(/relation "drill" does not exist/);
+                const restoring = Date.now();
+                const restored = restore("--backup", name);
+                expect(restored.status, restored.stderr + restored.stdout).to.equal(0);
+                expect(await rows()).to.equal("5000");
+                console.log(`      restore drill: database re-created in ${((restoring - lost) / 1000).toFixed(1)} s, ${name} restored in ${((Date.now() - restoring) / 1000).toFixed(1)} s`);
+
+                // A live database with tables is not restored over without a flag.
+                const over = restore("--backup", name);
+                expect([over.status, over.stderr]).to.satisfy(([s, e]: [number, string]) => s === 1 && /holds \d+ tables, views or sequences: refusing/.test(e));
+
+                const tampered = name.replace(/-drill\.dump$/, "-tampered.dump");
+                const tamper = await sut.exec("backup", ["sh", "-c", `cd /var/lib/postgresql/backups && cp ${name} ${tampered} && printf 'X' | dd of=${tampered} bs=1 seek=2000 conv=notrunc 2>/dev/null && sed 's/${name}/${tampered}/' ${name}.sha256 > ${tampered}.sha256`]);
+                expect(tamper.exitCode, tamper.stderr).to.equal(0);
+                const refused = restore("--backup", tampered, "--into-database", "drill_copy");
+                expect(refused.status).to.equal(1);
+                expect(refused.stderr).to.contain(`${tampered} does not match its SHA-256`).and.contain(`refusing ${tampered}`);
+                expect((await psql("SELECT count(*) FROM pg_database WHERE datname = 'drill_copy'")).stdout.trim(), "nothing created for a refused dump").to.equal("0");
+
+                expect((await psql("INSERT INTO drill VALUES (0, 'after the backup')")).exitCode).to.equal(0);
+                const replaced = restore("--backup", name, "--replace-live-database");
+                expect(replaced.status, replaced.stderr + replaced.stdout).to.equal(0);
+                expect(await rows()).to.equal("5000");
+                expect((await api.inspectContainer(sut.id("api"))).State.Running, "the API started again").to.equal(true);
             });
         });
     }

@@ -1,18 +1,15 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
-import { eventually, freePort, suiteServers } from "../support/servers";
-import { DOCKER_TARGETS, materialise, Materialised, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa } from "../support/stackFiles";
-import { announceVersion, postgresBin, requireTool, tempDir } from "../support/tools";
+import { eventually, suiteServers } from "../support/servers";
+import { DOCKER_TARGETS, materialise, Materialised, RenderedContainer, RenderedStack } from "../support/stackFiles";
+import { StackPostgres, startStackPostgres } from "../support/stackPostgres";
 
 /**
- * PostgreSQL 18 (Debian sid, .ci/install-tools.sh) started the way the postgres image starts it, from the files the program uploads into the
- * `postgres` container: initdb with the container's POSTGRES_INITDB_ARGS and superuser password file, the rendered
- * init script creating the roles, then `postgres -c config_file=…` with our postgresql.conf and pg_hba.conf.
- * Clients connect with the settings the program gives its consumers (the API's DATABASE_* variables,
- * postgres_exporter's DATA_SOURCE_*), each to the server's alias pointed at 127.0.0.1, TLS verified against the CA.
- * Host substitutions only: file paths (under a temp root), the listen address, the port and the socket directory.
+ * PostgreSQL 18 started from the files the program uploads into the `postgres` container (test/support/stackPostgres.ts:
+ * initdb with the container's arguments, every init script, our postgresql.conf and pg_hba.conf). Clients connect with
+ * the settings the program gives its consumers (the API's DATABASE_* variables, postgres_exporter's DATA_SOURCE_*),
+ * each to the server's alias pointed at 127.0.0.1, TLS verified against the CA.
  */
 
 /** `key = value` lines of a postgresql.conf, values unquoted. */
@@ -34,7 +31,7 @@ const TLS_VERSIONS = {
 for (const target of DOCKER_TARGETS) {
     describe(`PostgreSQL 18 on loopback with the files uploaded for ${target.label}`, function () {
         const servers = suiteServers();
-        let bin: string;
+        let pg: StackPostgres;
         let stack: RenderedStack;
         let postgres: RenderedContainer;
         let files: Materialised;
@@ -42,30 +39,9 @@ for (const target of DOCKER_TARGETS) {
         let exporter: { container: RenderedContainer; files: Materialised };
         let conf: Record<string, string>;
         let port: number;
-        let socketDir: string;
         let openssl: string;
-        let owner: { uid: number; gid: number } | undefined;
-
-        /** A psql run with libpq settings from the environment only (no PG* variables of this process leak in). */
-        function psql(env: Record<string, string>, sql: string) {
-            const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PG")));
-            return spawnSync(path.join(bin, "psql"), ["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql], {
-                encoding: "utf8",
-                env: { ...clean, PGCONNECT_TIMEOUT: "5", ...env },
-                timeout: 20000,
-            });
-        }
-
-        /** Runs a server-side tool as the stand-in for the container user (PostgreSQL refuses to run as root). */
-        function asServerUser(tool: string, args: string[], env: Record<string, string> = {}) {
-            return spawnSync(tool, args, { encoding: "utf8", uid: owner?.uid, gid: owner?.gid, env: { ...process.env, ...env }, timeout: 60000 });
-        }
-
-        /** The image's superuser over the local socket (SCRAM, password from its file), as the entrypoint connects. */
-        function superuser(): Record<string, string> {
-            const env = postgres.env;
-            return { PGHOST: socketDir, PGPORT: String(port), PGUSER: env.POSTGRES_USER!, PGPASSWORD: files.read(env.POSTGRES_PASSWORD_FILE!), PGDATABASE: env.POSTGRES_DB! };
-        }
+        let psql: StackPostgres["psql"];
+        let superuser: StackPostgres["superuser"];
 
         /** How the API connects: its DATABASE_* variables, the alias pointed at loopback, files from its own uploads. */
         function asApi(overrides: Record<string, string> = {}): Record<string, string> {
@@ -85,64 +61,15 @@ for (const target of DOCKER_TARGETS) {
 
         before(async function () {
             this.timeout(180000);
-            requireTool(this, "openssl", "apt-get install openssl");
-            const found = postgresBin();
-            if (!found) requireTool(this, "initdb", "bash .ci/install-tools.sh");
-            bin = found!;
-            announceVersion("PostgreSQL", path.join(bin, "postgres"));
-            stack = await renderedStack(target.stack, target.overrides);
-            postgres = stack.containers.postgres!;
-            const temp = tempDir(`postgres-${target.stack}`);
-            servers.onStop(temp.cleanup);
-            fs.chmodSync(temp.dir, 0o755);
-            openssl = requireTool(this, "openssl", "apt-get install openssl");
-            const ca = new TestCa(openssl, path.join(temp.dir, "pki"));
-            owner = process.getuid?.() === 0 ? systemUser("postgres") : undefined;
-            files = materialise(postgres, { root: path.join(temp.dir, "postgres"), ca, stack, hostUser: owner });
-            api = { container: stack.containers.api!, files: materialise(stack.containers.api!, { root: path.join(temp.dir, "api"), ca, stack }) };
+            pg = await startStackPostgres(this, servers, target);
+            ({ stack, postgres, files, port, openssl, psql, superuser } = pg);
+            api = { container: stack.containers.api!, files: materialise(stack.containers.api!, { root: path.join(pg.root, "api"), ca: pg.ca, stack }) };
             exporter = {
                 container: stack.containers["postgres-exporter"]!,
-                files: materialise(stack.containers["postgres-exporter"]!, { root: path.join(temp.dir, "postgres-exporter"), ca, stack }),
+                files: materialise(stack.containers["postgres-exporter"]!, { root: path.join(pg.root, "postgres-exporter"), ca: pg.ca, stack }),
             };
             const configFile = postgres.command.find((a) => a.startsWith("config_file="))!.slice("config_file=".length);
             conf = parseConf(files.read(configFile));
-            port = await freePort();
-            const [volume] = postgres.mounts;
-            const dataDir = files.hostPath(`${volume}/data`);
-            socketDir = files.hostPath("/var/run/postgresql");
-
-            // What the image's entrypoint does on an empty volume: initdb with the superuser's password file and
-            // POSTGRES_INITDB_ARGS, then, on a server reachable only by socket, create POSTGRES_DB and run the init scripts.
-            const env = postgres.env;
-            const init = asServerUser(path.join(bin, "initdb"), [
-                "-D", dataDir, `--username=${env.POSTGRES_USER}`, `--pwfile=${files.hostPath(env.POSTGRES_PASSWORD_FILE!)}`,
-                ...env.POSTGRES_INITDB_ARGS!.split(/\s+/), "--no-sync",
-            ]);
-            expect(init.status, init.stderr + init.stdout).to.equal(0);
-
-            // The container's command with paths relocated; then the host-only settings.
-            const [program, ...args] = postgres.command;
-            expect(program).to.equal("postgres");
-            servers.start("postgres", path.join(bin, "postgres"), [
-                ...args.map((a) => a.replace(configFile, files.hostPath(configFile))),
-                "-D", dataDir,
-                "-c", "listen_addresses=127.0.0.1",
-                "-c", `port=${port}`,
-                "-c", `unix_socket_directories=${socketDir}`,
-            ], { uid: owner?.uid, gid: owner?.gid, stopSignal: "SIGINT" });
-
-            // The container's healthcheck, pointed at this socket and port.
-            const [kind, tool, ...check] = postgres.healthcheck;
-            expect([kind, tool]).to.deep.equal(["CMD", "pg_isready"]);
-            const healthArgs = [...check.map((a) => (a === "/var/run/postgresql" ? socketDir : a)), "-p", String(port)];
-            await servers.ready("PostgreSQL's healthcheck (pg_isready) passing", 30000, async () =>
-                spawnSync(path.join(bin, "pg_isready"), healthArgs, { encoding: "utf8" }).status === 0 || undefined);
-
-            const created = psql({ ...superuser(), PGDATABASE: "postgres" }, `CREATE DATABASE "${env.POSTGRES_DB}"`);
-            expect(created.status, created.stderr).to.equal(0);
-            const initScript = postgres.uploads.find((u) => u.file.startsWith("/docker-entrypoint-initdb.d/"))!;
-            const script = asServerUser("bash", [files.hostPath(initScript.file)], { ...superuser(), POSTGRES_USER: env.POSTGRES_USER!, POSTGRES_DB: env.POSTGRES_DB! });
-            expect(script.status, `${initScript.file}: ${script.stderr}`).to.equal(0);
         });
 
         it("runs our postgresql.conf and pg_hba.conf, on a cluster initialised with the container's initdb arguments", () => {

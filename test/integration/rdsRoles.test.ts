@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { RDS_ROLE_PASSWORD_ENV, renderRdsRolesSql } from "../../components/render/rdsRoles";
-import { POSTGRES_EXPORTER_USER } from "../../components/services/catalogue";
+import { POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER } from "../../components/services/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
 import { announceVersion, postgresBin, requireTool, tempDir } from "../support/tools";
 
@@ -32,10 +32,11 @@ describe("the RDS role set-up script against PostgreSQL", function () {
         });
     const psql = (user: string, sql: string, env: Record<string, string> = {}) =>
         run("psql", ["--no-psqlrc", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socketDir, "-p", String(PORT), "-U", user, "-d", settings.postgres.database, "-c", sql], env);
-    const applyScript = (appPassword: string, exporterPassword: string) =>
+    const applyScript = (appPassword: string, exporterPassword: string, backupPassword = "first-backup-password") =>
         run("psql", ["--no-psqlrc", "-X", "-h", socketDir, "-p", String(PORT), "-U", ADMIN, "-d", settings.postgres.database, "--file", script], {
             [RDS_ROLE_PASSWORD_ENV.app]: appPassword,
             [RDS_ROLE_PASSWORD_ENV.exporter]: exporterPassword,
+            [RDS_ROLE_PASSWORD_ENV.backup]: backupPassword,
         });
 
     before(function () {
@@ -61,6 +62,7 @@ describe("the RDS role set-up script against PostgreSQL", function () {
         fs.writeFileSync(path.join(data, "pg_hba.conf"), [
             `local all ${settings.postgres.appUser} scram-sha-256`,
             `local all ${POSTGRES_EXPORTER_USER} scram-sha-256`,
+            `local all ${POSTGRES_BACKUP_USER} scram-sha-256`,
             "local all all trust",
             "",
         ].join("\n"));
@@ -69,7 +71,9 @@ describe("the RDS role set-up script against PostgreSQL", function () {
         const setup = run("psql", ["--no-psqlrc", "-X", "-v", "ON_ERROR_STOP=1", "-h", socketDir, "-p", String(PORT), "-U", "postgres", "-d", "postgres",
             "-c", `CREATE ROLE ${ADMIN} LOGIN CREATEROLE CREATEDB`,
             "-c", `CREATE DATABASE ${settings.postgres.database} OWNER ${ADMIN}`,
-            "-c", `GRANT pg_monitor TO ${ADMIN} WITH ADMIN OPTION`]);
+            "-c", `GRANT pg_monitor TO ${ADMIN} WITH ADMIN OPTION`,
+            // As RDS gives rds_superuser (of which the administrator is a member) the predefined roles to hand on.
+            "-c", `GRANT pg_read_all_data TO ${ADMIN} WITH ADMIN OPTION`]);
         expect(setup.status, setup.stderr).to.equal(0);
         script = path.join(socketDir, "roles.sql");
         fs.writeFileSync(script, renderRdsRolesSql(settings));
@@ -89,6 +93,18 @@ describe("the RDS role set-up script against PostgreSQL", function () {
         expect(psql("postgres", `SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = '${settings.postgres.appUser}'`).stdout.trim()).to.equal("f|f");
     });
 
+    it("sets up the backup task's role: reading every row in read-only transactions, writing nothing", () => {
+        expect(psql("postgres", `SELECT rolsuper, rolcreatedb, rolcreaterole, pg_has_role('${POSTGRES_BACKUP_USER}', 'pg_read_all_data', 'MEMBER') FROM pg_roles WHERE rolname = '${POSTGRES_BACKUP_USER}'`).stdout.trim()).to.equal("f|f|f|t");
+        const asBackup = { PGPASSWORD: "first-backup-password" };
+        expect(psql(settings.postgres.appUser, "CREATE TABLE IF NOT EXISTS orders_probe (id int); INSERT INTO orders_probe VALUES (1)", { PGPASSWORD: "first-app-password" }).status).to.equal(0);
+        expect(psql(POSTGRES_BACKUP_USER, "SELECT count(*) FROM orders_probe", asBackup).stdout.trim()).to.equal("1");
+        const write = psql(POSTGRES_BACKUP_USER, "INSERT INTO orders_probe VALUES (2)", asBackup);
+        expect(write.status).to.not.equal(0);
+        expect(write.stderr).to.match(/read-only transaction|permission denied/);
+        const dump = run(path.join(bin, "pg_dump"), ["-h", socketDir, "-p", String(PORT), "-U", POSTGRES_BACKUP_USER, "-d", settings.postgres.database, "--format=custom", "--file", path.join(socketDir, "probe.dump")], asBackup);
+        expect(dump.status, dump.stderr).to.equal(0);
+    });
+
     it("stores SCRAM hashes that log the roles in with their passwords, and refuses others", () => {
         expect(psql("postgres", `SELECT left(rolpassword, 14) FROM pg_authid WHERE rolname = '${settings.postgres.appUser}'`).stdout.trim()).to.equal("SCRAM-SHA-256$");
         expect(psql(settings.postgres.appUser, "SELECT current_user", { PGPASSWORD: "first-app-password" }).stdout.trim()).to.equal(settings.postgres.appUser);
@@ -97,14 +113,15 @@ describe("the RDS role set-up script against PostgreSQL", function () {
     });
 
     it("runs again without error, and a rotated password takes effect", () => {
-        const again = applyScript("second-app-password", "first-exporter-password");
+        const again = applyScript("second-app-password", "first-exporter-password", "second-backup-password");
         expect(again.status, again.stderr).to.equal(0);
         expect(psql(settings.postgres.appUser, "SELECT 1", { PGPASSWORD: "second-app-password" }).status).to.equal(0);
         expect(psql(settings.postgres.appUser, "SELECT 1", { PGPASSWORD: "first-app-password" }).status).not.to.equal(0);
+        expect(psql(POSTGRES_BACKUP_USER, "SELECT 1", { PGPASSWORD: "second-backup-password" }).status).to.equal(0);
     });
 
     it("never prints a password", () => {
-        const output = applyScript("third-app-password", "third-exporter-password");
+        const output = applyScript("third-app-password", "third-exporter-password", "third-backup-password");
         expect(output.status, output.stderr).to.equal(0);
         expect(output.stdout + output.stderr).not.to.contain("third-");
     });

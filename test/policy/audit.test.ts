@@ -46,7 +46,7 @@ describe("reading `pulumi stack export` output", () => {
     const resources = parseStackExport(fs.readFileSync(FIXTURE, "utf8"));
 
     it("takes every resource with its name from the URN, options, parent and provider", () => {
-        expect(resources).to.have.length(104);
+        expect(resources).to.have.length(108);
         const volume = resources.find((r) => r.name === "service-stack-production-postgres-data")!;
         expect(volume).to.deep.include({ type: "docker:index/volume:Volume", protect: true, custom: true });
         expect(volume.parent).to.match(/service-stack:docker:Postgres::service-stack-production-postgres$/);
@@ -63,7 +63,7 @@ describe("reading `pulumi stack export` output", () => {
     it("skips resources pending deletion", () => {
         const doc = JSON.parse(fs.readFileSync(FIXTURE, "utf8"));
         doc.deployment.resources[5].delete = true;
-        expect(parseStackExport(JSON.stringify(doc))).to.have.length(103);
+        expect(parseStackExport(JSON.stringify(doc))).to.have.length(107);
     });
 
     it("reads an empty deployment as no resources", () => {
@@ -88,7 +88,7 @@ describe("npm run policy -- audit", () => {
     it("passes the production state, listing the exemptions it applied, with exit code 0", async () => {
         const out = await cli("audit", FIXTURE);
         expect(out.code, out.stderr).to.equal(0);
-        expect(out.stdout).to.match(/^Policy audit of state: stack production \(state file .*stack-export.json; 104 resources, 63 policies, policy\/config\/production.json\)/);
+        expect(out.stdout).to.match(/^Policy audit of state: stack production \(state file .*stack-export.json; 108 resources, 64 policies, policy\/config\/production.json\)/);
         // Carriers with a secret file have their whole `uploads` list encrypted in state: said, not hidden.
         expect(out.stdout).to.match(/^Note: 16 resources hold encrypted inputs \(.*\); checks of those values \(uploaded config files, secret env\) were skipped/m);
         expect(out.stdout).to.match(/require-non-root-user\s+service-stack-production-edge \(Container\)\s+exempt\s+exempt \(container \*-edge\)/);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { PLAIN_HTTP_JOBS } from "../../components/render/prometheus";
-import { CONFIG_PATHS, EDGE_CONTAINER_PORTS, JAEGER_PORTS, SECRETS_DIR, workloadSpecs } from "../../components/services/catalogue";
+import { CONFIG_PATHS, EDGE_CONTAINER_PORTS, JAEGER_PORTS, SECRETS_DIR, servingSpecs, workloadSpecs } from "../../components/services/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
 import { DEFAULT_IMAGES } from "../../components/settings/defaults";
 import { REGISTRY_SECRET_KEYS, SECRET_KEYS, SERVICES, StackSettings, WORKLOADS } from "../../components/settings/types";
@@ -50,7 +50,7 @@ describe("the pack's copies of the program's constants", () => {
 
     it("treats every data and internal service port as a data port, and never the edge's own ports", () => {
         const specs = workloadSpecs(settingsOf("dev"));
-        const internal = WORKLOADS.filter((w) => w !== "edge" && w !== "api" && w !== "cadvisor").map((w) => specs[w].port);
+        const internal = Object.entries(servingSpecs(specs)).filter(([w]) => w !== "edge" && w !== "api" && w !== "cadvisor").map(([, spec]) => spec.port);
         expect([...DEFAULT_DATA_PORTS].sort()).to.include.members([...internal, JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp]);
         expect(DEFAULT_DATA_PORTS).to.not.include.members([EDGE_CONTAINER_PORTS.http, EDGE_CONTAINER_PORTS.https]);
     });

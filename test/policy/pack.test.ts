@@ -10,6 +10,7 @@ import * as dns from "../../policy/policies/dns";
 import * as dockerEngine from "../../policy/policies/dockerEngine";
 import { allPolicies } from "../../policy/policies";
 import * as network from "../../policy/policies/network";
+import * as requireDatabaseBackups from "../../policy/policies/requireDatabaseBackups";
 import * as requireEfsEncryption from "../../policy/policies/requireEfsEncryption";
 import * as requireLbDeletionProtection from "../../policy/policies/requireLbDeletionProtection";
 import * as requireS3AccessLogging from "../../policy/policies/requireS3AccessLogging";
@@ -28,6 +29,7 @@ import "./disallowEcsPublicIp.test";
 import "./dns.test";
 import "./dockerEngine.test";
 import "./network.test";
+import "./requireDatabaseBackups.test";
 import "./requireEfsEncryption.test";
 import "./requireLbDeletionProtection.test";
 import "./requireS3AccessLogging.test";
@@ -37,7 +39,7 @@ import "./tls.test";
 
 const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
 // One module per domain, or per policy for the policies added one concern to a file.
-const MODULES = { aws, containers, dns, dockerEngine, network, secrets, stack, tls, disallowCredentialsInPlainInputs, disallowEcsPublicIp, requireEfsEncryption, requireLbDeletionProtection, requireS3AccessLogging };
+const MODULES = { aws, containers, dns, dockerEngine, network, secrets, stack, tls, disallowCredentialsInPlainInputs, disallowEcsPublicIp, requireDatabaseBackups, requireEfsEncryption, requireLbDeletionProtection, requireS3AccessLogging };
 
 type AnyPolicy = Policies[number];
 

@@ -86,13 +86,17 @@ for (const [stack, environment] of [["dev", "local"], ["staging", "staging"], ["
             expect(exempt.sort()).to.deep.equal(EXPECTED_EXEMPTIONS);
         });
 
-        it("evaluated the real resource graph: 13 containers and 12 file carriers, with options and secrets as the engine sees them", async () => {
+        it("evaluated the real resource graph: 14 containers and 13 file carriers, with options and secrets as the engine sees them", async () => {
             const { resources } = await run(stack);
             const containers = resources.filter((r) => r.type === CONTAINER);
-            expect(containers.filter((c) => c.inputs.start !== false)).to.have.length(13);
-            expect(containers.filter((c) => c.inputs.start === false)).to.have.length(12);
-            const volumes = resources.filter((r) => r.type === "docker:index/volume:Volume" && !r.name.includes("-files-"));
-            expect(volumes).to.have.length(6);
+            expect(containers.filter((c) => c.inputs.start !== false)).to.have.length(14);
+            expect(containers.filter((c) => c.inputs.start === false)).to.have.length(13);
+            // The backup job's metrics live in memory (a tmpfs volume): nothing there outlives a reboot, nothing to protect.
+            const inMemory = (r: { inputs: Record<string, unknown> }) => (r.inputs.driverOpts as { type?: string } | undefined)?.type === "tmpfs";
+            expect(resources.filter((r) => r.type === "docker:index/volume:Volume" && inMemory(r)).map((r) => r.name)).to.deep.equal([`service-stack-${stack}-backup-metrics`]);
+            const volumes = resources.filter((r) => r.type === "docker:index/volume:Volume" && !r.name.includes("-files-") && !inMemory(r));
+            // PostgreSQL, Redis, Prometheus, Grafana, Alertmanager, the edge's certificates, and the backups.
+            expect(volumes).to.have.length(7);
             expect(volumes.every((v) => v.protect === (environment === "production")), "protect").to.equal(true);
             const postgres = resources.find((r) => r.type === CONTAINER && r.name === `service-stack-${stack}-postgres`)!;
             expect(postgres.parent).to.match(/service-stack:docker:Postgres::service-stack-[a-z]+-postgres$/);
@@ -205,6 +209,8 @@ describe("breaking hard-coded rules by editing a real run's recorded inputs (no 
         ["require-image-file-capabilities", CONTAINER, "-edge", (i) => { i.capabilities.adds = []; }, /^require-image-file-capabilities mandatory .*-edge: Container service-stack-production-edge runs caddy:2\.10\.2, whose binary carries the file capability NET_BIND_SERVICE/],
         ["require-exporter-tls-version-spelling", CONTAINER, "-redis-exporter", (i) => { i.envs = (i.envs as string[]).map((e) => e.replace(/TLS1\.3$/, "TLS13")); }, /^require-exporter-tls-version-spelling mandatory .*-redis-exporter: REDIS_EXPORTER_TLS_SERVER_MIN_VERSION is "TLS13"/],
         ["require-protected-stateful-resources", "docker:index/volume:Volume", "-postgres-data", () => ({ protect: false }), /^require-protected-stateful-resources mandatory .*-postgres-data: Volume .* holds state but is not protected/],
+        ["require-protected-stateful-resources", "docker:index/volume:Volume", "-backup-data", () => ({ protect: false }), /^require-protected-stateful-resources mandatory .*-backup-data: Volume .* holds state but is not protected/],
+        ["require-protected-stateful-resources", "docker:index/volume:Volume", "-backup-metrics", (i) => { i.driverOpts = { type: "ext4", device: "/dev/sdb1" }; }, /^require-protected-stateful-resources mandatory .*-backup-metrics: Volume .* holds state but is not protected/],
     ];
     for (const [policy, type, suffix, edit, expected] of cases) {
         it(`${policy} catches a recorded ${type.split(":").pop()} *${suffix} edited to break it`, async () => {
@@ -213,6 +219,17 @@ describe("breaking hard-coded rules by editing a real run's recorded inputs (no 
             expect(found.some((f) => expected.test(f)), JSON.stringify(found)).to.equal(true);
         });
     }
+
+    it("require-database-backups catches a run whose backup job was dropped, or never starts", async () => {
+        const withoutJob = production.resources.filter((r) => r.type !== "service-stack:docker:Backup" && !/-backup(-files)?$/.test(r.name));
+        expect(problems(await judge(withoutJob, "production")).filter((f) => f.startsWith("require-database-backups "))).to.deep.equal([
+            "require-database-backups mandatory : PostgreSQL runs on Docker without its backup job: no service-stack:docker:Backup component in the stack.",
+        ]);
+        const neverStarts = edited(production, CONTAINER, "-backup", (i) => { i.start = false; });
+        expect(problems(await judge(neverStarts, "production")).filter((f) => f.startsWith("require-database-backups "))).to.deep.equal([
+            "require-database-backups mandatory : The backup job (service-stack:docker:Backup) has no container that runs: only never-started file carriers, or none at all.",
+        ]);
+    });
 
     it("require-all-services catches a run without its Jaeger component", async () => {
         const found = problems(await judge(production.resources.filter((r) => r.type !== "service-stack:docker:Jaeger"), "production"));

@@ -53,6 +53,18 @@ describe("the infrastructure workflow", () => {
         expect(pulumiStep(production).with).to.deep.include({ command: "up", "stack-name": "production", policyPacks: "policy", policyPackConfigs: "policy/config/production.json" });
     });
 
+    it("takes and verifies a backup before every deploy, through the deploy's Docker host, and one after it", () => {
+        for (const stack of ["staging", "production"]) {
+            const steps = workflow.jobs[`up-${stack}`]!.steps;
+            const before = steps.findIndex((s) => s.run === `npm run backup -- --stack ${stack} --label pre-deploy --allow-missing`);
+            const up = steps.indexOf(pulumiStep(workflow.jobs[`up-${stack}`]!));
+            const after = steps.findIndex((s) => s.run === `npm run backup -- --stack ${stack} --label post-deploy`);
+            expect([before >= 0, before < up, after > up], stack).to.deep.equal([true, true, true]);
+            for (const i of [before, after]) expect(steps[i]!.env, stack).to.deep.equal({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}", DOCKER_HOST: "${{ vars.DOCKER_HOST }}" });
+            expect(steps.findIndex((s) => s.uses?.startsWith("pulumi/setup-pulumi@")), stack).to.be.within(0, before);
+        }
+    });
+
     it("takes credentials only from secrets and variables", () => {
         const text = fs.readFileSync(path.join(ROOT, ".github", "workflows", "infrastructure.yml"), "utf8");
         expect(text).to.not.match(/AKIA[0-9A-Z]{16}|BEGIN [A-Z ]*PRIVATE KEY|pul-[0-9a-f]{40}/);

@@ -1,4 +1,8 @@
+import { X509Certificate } from "crypto";
 import { parse as parseYaml } from "yaml";
+import { backupJob, offsiteCopy } from "../../components/docker/Backup";
+import { renderBackupScript } from "../../components/render/backup";
+import { renderOffsiteAwsConfig, renderOffsiteScript } from "../../components/render/backupOffsite";
 import { alertmanagerArgs, renderAlertmanagerConfig } from "../../components/render/alertmanager";
 import { renderAlertRules } from "../../components/render/alertRules";
 import { renderApiStandInConfig } from "../../components/render/apiStandIn";
@@ -6,7 +10,7 @@ import { renderBlackboxConfig } from "../../components/render/blackbox";
 import { renderCaddyfile } from "../../components/render/caddy";
 import { grafanaEnvironment, renderDashboards, renderGrafanaDashboardProviders, renderGrafanaDatasources } from "../../components/render/grafana";
 import { renderJaegerConfig } from "../../components/render/jaeger";
-import { renderPgHbaConf, renderPostgresInitScript, renderPostgresqlConf } from "../../components/render/postgres";
+import { renderPgHbaConf, renderPostgresBackupRoleScript, renderPostgresInitScript, renderPostgresqlConf } from "../../components/render/postgres";
 import { prometheusArgs, renderPrometheusConfig } from "../../components/render/prometheus";
 import { renderRdsRolesSql } from "../../components/render/rdsRoles";
 import { renderRedisConf } from "../../components/render/redis";
@@ -83,6 +87,69 @@ export function sqlTokens(text: string): string[] {
     return tokens;
 }
 
+/**
+ * The assignments at the top of a generated bash script (`readonly NAME=word`, `readonly NAME=(words)`, `export A=w B=w`)
+ * as bash reads the words: single quotes (with `'\''` joins) and plain characters, nothing it would expand. The rest
+ * of the script is kept as text, so a change there shows too. Throws on anything else in the header.
+ */
+export function shellHeader(text: string): { assignments: [string, string | string[]][]; body: string } {
+    const lines = text.split("\n");
+    const assignments: [string, string | string[]][] = [];
+    let i = 0;
+    for (; i < lines.length; i++) {
+        const line = lines[i] as string;
+        if (line.startsWith("#") || line === "set -euo pipefail") continue;
+        const statement = /^(readonly|export) (.*)$/.exec(line);
+        if (!statement) break;
+        let rest = statement[2] as string;
+        while (rest !== "") {
+            const name = /^([A-Z_][A-Z0-9_]*)=/.exec(rest);
+            if (!name) throw new Error(`not an assignment: ${rest}`);
+            rest = rest.slice(name[0].length);
+            if (rest.startsWith("(")) {
+                const words: string[] = [];
+                rest = rest.slice(1);
+                while (!rest.startsWith(")")) {
+                    const [word, after] = shellWordAt(rest);
+                    words.push(word);
+                    rest = after.replace(/^ /, "");
+                }
+                assignments.push([name[1] as string, words]);
+                rest = rest.slice(1).replace(/^ /, "");
+            } else {
+                const [word, after] = shellWordAt(rest);
+                assignments.push([name[1] as string, word]);
+                rest = after.replace(/^ /, "");
+            }
+        }
+    }
+    return { assignments, body: lines.slice(i).join("\n") };
+}
+
+/** One bash word at the start of `text` (single-quoted parts, `\'`, plain characters) and what follows it. */
+function shellWordAt(text: string): [string, string] {
+    const part = /^(?:'([^']*)'|\\(')|([A-Za-z0-9_./:=+@%,-]+))/;
+    let word = "";
+    let rest = text;
+    let match: RegExpExecArray | null;
+    while ((match = part.exec(rest)) !== null && match[0] !== "") {
+        word += match[1] ?? match[2] ?? match[3] ?? "";
+        rest = rest.slice(match[0].length);
+    }
+    if (rest === text || !(rest === "" || rest.startsWith(" ") || rest.startsWith(")"))) throw new Error(`not a plain shell word: ${text.slice(0, 60)}`);
+    return [word, rest];
+}
+
+/** An INI file as the AWS CLI reads it: `[section]`, `key = value`, indented sub-keys under `key =`. */
+function iniFile(text: string): [string, string][] {
+    return text.split("\n").filter((l) => l.trim() !== "").map((line) => {
+        const entry = /^(\[[a-z]+\]|\s*[a-z_0-9]+ =(?: \S.*)?)$/.exec(line);
+        if (!entry) throw new Error(`not an INI line: ${line}`);
+        const [key, value = ""] = line.split(" = ");
+        return [key as string, value];
+    });
+}
+
 /** Placeholder values for the secrets alertmanager.yml inlines. */
 const INLINE_SECRETS = { webhookUrl: "https://hooks.example/alerts", watchdogUrl: "https://deadman.example/ping" };
 
@@ -106,6 +173,13 @@ export function renderedArtefacts(settings: StackSettings): Artefact[] {
         { name: "postgresql.conf", text: renderPostgresqlConf(settings), parse: (t) => [...parsePostgresqlConf(t)] },
         { name: "pg_hba.conf", text: renderPgHbaConf(settings), parse: parsePgHba },
         { name: "init.sh", text: renderPostgresInitScript(settings), parse: sqlTokens },
+        { name: "backup-role.sh", text: renderPostgresBackupRoleScript(settings), parse: sqlTokens },
+        ...(settings.platform === "docker" ? [{ name: "backup.sh", text: renderBackupScript(backupJob(settings)), parse: shellHeader }] : []),
+        ...(settings.platform === "docker" && settings.backup.offsite ? [
+            { name: "offsite.sh", text: renderOffsiteScript(offsiteCopy(settings.backup.offsite)), parse: shellHeader },
+            { name: "aws-config", text: renderOffsiteAwsConfig({ region: settings.backup.offsite.region, pathStyle: settings.backup.offsite.endpoint !== undefined }), parse: iniFile },
+            ...(settings.backup.offsite.caCertificate ? [{ name: "offsite ca.crt", text: settings.backup.offsite.caCertificate, parse: (t: string) => new X509Certificate(t).fingerprint256 }] : []),
+        ] : []),
         { name: "roles.sql", text: renderRdsRolesSql(settings), parse: sqlTokens },
         { name: "redis.conf", text: renderRedisConf(settings), parse: (t) => [...parseRedisConf(t)] },
         ...(settings.api.standIn ? [{ name: "api stand-in", text: renderApiStandInConfig(settings, specs.api.tls), parse: json }] : []),

@@ -11,7 +11,7 @@ import { type AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from "./thresholds";
 import type { AlertContext, AlertGroupDefinition } from "./types";
 import { watchdogAlerts } from "./watchdog";
 
-export { BACKUP_METRICS } from "./backup";
+export { BACKUP_DESTINATION_LABEL, BACKUP_METRICS } from "./backup";
 export { DEFAULT_ALERT_THRESHOLDS } from "./thresholds";
 export type { AlertThresholds } from "./thresholds";
 export type { AlertDefinition, AlertGroupDefinition, Severity } from "./types";
@@ -21,7 +21,8 @@ export function runbookUrl(runbook: string, alert: string): string {
     return `${runbook}#${alert.toLowerCase()}`;
 }
 
-const CONCERNS: readonly ((context: AlertContext) => AlertGroupDefinition)[] = [
+/** Each concern's alerts; a concern that does not apply to the stack's platform returns undefined. */
+const CONCERNS: readonly ((context: AlertContext) => AlertGroupDefinition | undefined)[] = [
     apiAlerts,
     postgresAlerts,
     redisAlerts,
@@ -36,5 +37,5 @@ const CONCERNS: readonly ((context: AlertContext) => AlertGroupDefinition)[] = [
 /** Every alert group of the stack, the thresholds being the defaults merged with `overrides`. */
 export function alertGroups(settings: StackSettings, overrides: Partial<AlertThresholds> = {}): AlertGroupDefinition[] {
     const context: AlertContext = { settings, thresholds: { ...DEFAULT_ALERT_THRESHOLDS, ...overrides } };
-    return CONCERNS.map((concern) => concern(context));
+    return CONCERNS.map((concern) => concern(context)).filter((group): group is AlertGroupDefinition => group !== undefined);
 }

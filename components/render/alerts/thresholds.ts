@@ -28,8 +28,6 @@ export interface AlertThresholds {
     readonly certificateExpiryCriticalDays: number;
     /** Days before a public certificate expires when we warn. */
     readonly certificateExpiryWarningDays: number;
-    /** Hours since the last successful backup after which we warn (a daily job plus slack). */
-    readonly backupMaxAgeHours: number;
 }
 
 /**
@@ -51,5 +49,4 @@ export const DEFAULT_ALERT_THRESHOLDS: Readonly<AlertThresholds> = {
     containerRestartsPer15m: 2,
     certificateExpiryCriticalDays: 7,
     certificateExpiryWarningDays: 21,
-    backupMaxAgeHours: 26,
 };

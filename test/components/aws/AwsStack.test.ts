@@ -45,7 +45,9 @@ for (const stack of ["staging", "production"] as const) {
         describe("platform and provider", () => {
             it("declares the seven services as service-stack:aws components, and nothing of Docker", () => {
                 for (const service of SERVICES) expect(run.mocks.ofType(`service-stack:aws:${service}`), service).to.have.length(1);
-                expect(run.mocks.ofType("service-stack:aws:FargateService")).to.have.length(5);
+                // The five services, and the pre-deploy backup task's (a service of zero tasks holding its definition).
+                expect(run.mocks.ofType("service-stack:aws:FargateService")).to.have.length(6);
+                expect(run.mocks.ofType("service-stack:aws:BackupTask")).to.have.length(1);
                 expect(run.mocks.resources.filter((r) => r.type.startsWith("docker:") || r.type.startsWith("service-stack:docker:"))).to.deep.equal([]);
             });
 

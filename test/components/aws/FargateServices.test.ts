@@ -48,7 +48,10 @@ for (const stack of ["staging", "production"] as const) {
         });
 
         it("runs the five services on Fargate in the private subnets, without public IPs, rolling back failed deployments", () => {
-            const services = run.mocks.ofType(SERVICE).map(inputs);
+            const all = run.mocks.ofType(SERVICE).map(inputs);
+            // The backup task's service runs no task: `npm run backup` runs its definition once (BackupTask.test.ts).
+            expect(all.filter((s) => s.name === "backup").map((s) => [s.desiredCount, s.loadBalancers])).to.deep.equal([[0, undefined]]);
+            const services = all.filter((s) => s.name !== "backup");
             expect(services.map((s) => s.name).sort()).to.deep.equal(SERVICES);
             for (const s of services) {
                 expect(s, s.name).to.deep.include({ launchType: "FARGATE", cluster: `arn:aws:ecs:eu-west-1:123456789012:${s.cluster.split(":").pop()}` });
@@ -69,7 +72,7 @@ for (const stack of ["staging", "production"] as const) {
         it("registers every service in the Cloud Map namespace the rendered configs address", () => {
             expect(run.mocks.ofType("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").map(inputs)[0]).to.deep.include({ name: `${prefix}.internal` });
             const discovery = run.mocks.ofType("aws:servicediscovery/service:Service").map(inputs);
-            expect(discovery.map((d) => d.name).sort()).to.deep.equal(SERVICES);
+            expect(discovery.map((d) => d.name).sort()).to.deep.equal([...SERVICES, "backup"].sort());
             for (const d of discovery) expect(d.dnsConfig.dnsRecords).to.deep.equal([{ type: "A", ttl: 10 }]);
             expect(run.mocks.ofType("aws:ecs/cluster:Cluster").map(inputs)[0]!.settings).to.deep.equal([{ name: "containerInsights", value: "enhanced" }]);
         });
@@ -162,7 +165,7 @@ for (const stack of ["staging", "production"] as const) {
                 }
             }
             const roles = container("api", "db-roles");
-            expect(roles.secrets.map((s) => s.name)).to.deep.equal(["APP_PASSWORD", "EXPORTER_PASSWORD", "PGPASSWORD"]);
+            expect(roles.secrets.map((s) => s.name)).to.deep.equal(["APP_PASSWORD", "BACKUP_PASSWORD", "EXPORTER_PASSWORD", "PGPASSWORD"]);
             expect(roles.secrets.find((s) => s.name === "PGPASSWORD")!.valueFrom).to.match(/:secret:rds!db-.*:password::$/);
         });
 

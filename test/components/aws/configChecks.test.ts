@@ -74,7 +74,7 @@ describe("the whole program at the edges of what the settings accept", function 
             edge: { httpPort: 1, httpsPort: 65535 },
             alerting: { email: { to: "a+b.c@example.com", from: "am@example.com", smarthost: "10.0.0.5:65535", username: "on" } },
         });
-        expect(mocks.ofType("docker:index/container:Container").filter((c) => c.inputs.start !== false)).to.have.length(13);
+        expect(mocks.ofType("docker:index/container:Container").filter((c) => c.inputs.start !== false)).to.have.length(14);
         expect(declared(mocks)).to.deep.equal(declared((await recordStackOrFail("dev", {})).mocks));
     });
 });

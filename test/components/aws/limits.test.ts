@@ -89,7 +89,7 @@ for (const stack of ["staging", "production"] as const) {
         });
 
         it("registers task definitions ECS and Fargate accept: size, container count, Fargate size, reservations, health checks, start order", () => {
-            expect(tasks).to.have.length(5);
+            expect(tasks).to.have.length(6);
             const problems = tasks.flatMap((t) => taskDefinitionProblems(taskInputs(t)).map((p) => `${t.name}: ${p}`));
             expect(problems).to.deep.equal([]);
             // Headroom: the init script grows with every rendered file (Prometheus's task is the largest, about 23 KB).

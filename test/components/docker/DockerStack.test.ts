@@ -96,7 +96,7 @@ for (const stack of ["dev", "staging", "production"]) {
                 expect(run.mocks.ofType(`service-stack:docker:${service}`), service).to.have.length(1);
             }
             expect(containers.map((c) => inputs(c).name.replace(`service-stack-${stack}-`, "")).sort()).to.deep.equal([
-                "alertmanager", "api", "blackbox-exporter", "cadvisor", "edge", "grafana", "jaeger", "node-exporter",
+                "alertmanager", "api", "backup", "blackbox-exporter", "cadvisor", "edge", "grafana", "jaeger", "node-exporter",
                 "postgres", "postgres-exporter", "prometheus", "redis", "redis-exporter",
             ]);
         });
@@ -284,7 +284,8 @@ for (const stack of ["dev", "staging", "production"]) {
 
         it("protects stateful volumes exactly in production", () => {
             const volumes = run.outputs.stack.statefulVolumes;
-            expect(volumes).to.have.length(6);
+            // PostgreSQL, Redis, Prometheus, Grafana, Alertmanager, the edge's certificates, and the backups.
+            expect(volumes).to.have.length(7);
             for (const v of volumes) expect((v as unknown as { __protect?: boolean }).__protect ?? false).to.equal(stack === "production");
         });
 

@@ -27,8 +27,13 @@ describe("postgresql.conf", () => {
 
 describe("pg_hba.conf", () => {
     const hba = renderPgHbaConf(local);
-    it("allows TLS with SCRAM and rejects every plaintext connection", () => {
+    it("allows TLS with SCRAM and rejects every plaintext connection; the backup role only over TLS, only to the database", () => {
         expect(hba.trim().split("\n")).to.deep.equal([
+            "local\tall\t\"postgres_backup\"\treject",
+            "hostssl\t\"app\"\t\"postgres_backup\"\t0.0.0.0/0\tscram-sha-256",
+            "hostssl\t\"app\"\t\"postgres_backup\"\t::/0\tscram-sha-256",
+            "hostssl\tall\t\"postgres_backup\"\t0.0.0.0/0\treject",
+            "hostssl\tall\t\"postgres_backup\"\t::/0\treject",
             "local\tall\tall\tscram-sha-256",
             "hostssl\tall\tall\t0.0.0.0/0\tscram-sha-256",
             "hostssl\tall\tall\t::/0\tscram-sha-256",

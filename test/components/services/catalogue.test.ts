@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { NOT_ON_AWS, PROMETHEUS_TASK_SIDECARS, serviceNamespace, workloadSpecs } from "../../../components/services/catalogue";
+import { NOT_ON_AWS, PROMETHEUS_TASK_SIDECARS, serviceNamespace, servingSpecs, workloadSpecs } from "../../../components/services/catalogue";
 import { buildSettings } from "../../../components/settings/buildSettings";
 import { WORKLOADS } from "../../../components/settings/types";
 
@@ -16,8 +16,15 @@ describe("workloadSpecs", () => {
         expect(Object.fromEntries(WORKLOADS.map((w) => [w, workloadSpecs(docker)[w].alias]))).to.deep.equal({
             postgres: "postgres", redis: "redis", api: "api", prometheus: "prometheus", grafana: "grafana", alertmanager: "alertmanager",
             jaeger: "jaeger", postgresExporter: "postgres-exporter", redisExporter: "redis-exporter", nodeExporter: "node-exporter",
-            cadvisor: "cadvisor", blackboxExporter: "blackbox-exporter", edge: "edge",
+            cadvisor: "cadvisor", blackboxExporter: "blackbox-exporter", edge: "edge", backup: "backup", backupOffsite: "backup-offsite",
         });
+    });
+
+    it("gives the backup job and its off-host copy no port and no certificate, only the CA, and the postgres image's user", () => {
+        const specs = workloadSpecs(docker);
+        expect(specs.backup).to.deep.equal({ alias: "backup", user: "999:999", ca: "/etc/backup/tls/ca.crt" });
+        expect(specs.backupOffsite).to.deep.equal({ alias: "backup-offsite", user: "999:999", ca: "/etc/backup-offsite/tls/ca.crt" });
+        expect(Object.keys(servingSpecs(specs))).to.not.include.members(["backup", "backupOffsite"]);
     });
 
     it("names services in the stack's Cloud Map namespace on AWS", () => {

@@ -38,8 +38,8 @@ describe("hostile configuration: values that would change a rendered file's mean
             '`service-stack:postgres.database` is "select": expected a name that is not a PostgreSQL reserved word.',
             '`service-stack:postgres.appUser` is "user": expected a name that is not a PostgreSQL reserved word.',
         ]);
-        const role = "expected a role of its own: not `postgres`, `postgres_exporter`, `stack_admin`, `public`, `none`, nor a `pg_` or `rds` name.";
-        for (const name of ["stack_admin", "postgres_exporter", "pg_monitor", "rds_superuser", "public"]) {
+        const role = "expected a role of its own: not `postgres`, `postgres_exporter`, `postgres_backup`, `stack_admin`, `public`, `none`, nor a `pg_` or `rds` name.";
+        for (const name of ["stack_admin", "postgres_exporter", "postgres_backup", "pg_monitor", "rds_superuser", "public"]) {
             expect(problems({ postgres: { appUser: name } })).to.deep.equal([`\`service-stack:postgres.appUser\` is "${name}": ${role}`]);
         }
         expect(problems({ postgres: { database: "template1" } })).to.deep.equal([

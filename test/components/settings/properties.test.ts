@@ -1,9 +1,22 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { buildSettings, RawConfig } from "../../../components/settings/buildSettings";
-import { REGISTRY_SECRET_KEYS, SECRET_KEYS, StackSettings } from "../../../components/settings/types";
+import { BACKUP_SECRET_KEYS, REGISTRY_SECRET_KEYS, SECRET_KEYS, StackSettings } from "../../../components/settings/types";
 
-const ALL_SECRET_KEYS = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS];
+const ALL_SECRET_KEYS = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS, ...BACKUP_SECRET_KEYS];
+
+/** A self-signed CA certificate (its key thrown away): a valid `backup.offsite.caCertificate`. */
+const SENTINEL_CA = `-----BEGIN CERTIFICATE-----
+MIIBjDCCATOgAwIBAgIUGnBCmlKLWDFGGgjxDgCsXINQVpMwCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQc2VudGluZWwgdGVzdCBDQTAgFw0yNjEyMDYwMTU2NDlaGA8y
+MTI2MTExMjAxNTY0OVowGzEZMBcGA1UEAwwQc2VudGluZWwgdGVzdCBDQTBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABKSSMI7G/yWnyDO8eCYpR3NZ2UbE8E4N/Knr
+siYDlhqq0x/ieeJTk5Y1iOtFPOLSIXjF0TV4nFRpIseZDG4pEiWjUzBRMB0GA1Ud
+DgQWBBS8dMzNY7WQK7gp0aHdpZ7gN1K4qzAfBgNVHSMEGDAWgBS8dMzNY7WQK7gp
+0aHdpZ7gN1K4qzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIGJ8
+STDH5pl/aPYmXY8Fe1wYUnH+/RIAPsuvVXfu4oa1AiA2PXagB49wzY5eEnimWOvS
+7Ewb5Yap0/Oo9UnMcRS08w==
+-----END CERTIFICATE-----\n`;
 import { ConfigError, ConfigReader } from "../../../components/settings/validate";
 import { Artefact, renderedArtefacts } from "../../support/renderedArtefacts";
 
@@ -45,6 +58,13 @@ const SENTINELS = {
     },
     grafana: { adminUser: "sentinel-admin" },
     jaeger: { maxTraces: 123457 },
+    backup: {
+        schedule: ["03:17", "15:17"], keepDays: 613, keepCount: 617, maxAgeHours: 631,
+        offsite: {
+            endpoint: "https://s3.sentinel.example:9443", region: "sentinel-region-1", bucket: "sentinel-bucket", prefix: "sentinel/prefix/",
+            serverSideEncryption: "aws:kms", kmsKeyId: "alias/sentinel-key", caCertificate: SENTINEL_CA,
+        },
+    },
     passwordLength: 57,
     tls: { certValidityDays: 367, earlyRenewalDays: 31, caValidityDays: 3653 },
     edge: { bindAddress: "127.0.0.2", httpPort: 18080, httpsPort: 18443, rateLimitPerMinute: 117 },
@@ -72,7 +92,10 @@ const BASES: Readonly<Record<string, Record<string, unknown>>> = {
 };
 
 /** Keys whose value shapes the files rather than being carried in them: only "parses" is asserted for these. */
-const STRUCTURAL = ["platform", "environment", "tls.minVersion", "api.scheme", "postgres.walLevel", "edge.httpsPort", "images.api", "aws.redis.engine"];
+const STRUCTURAL = [
+    "platform", "environment", "tls.minVersion", "api.scheme", "postgres.walLevel", "edge.httpsPort", "images.api", "aws.redis.engine",
+    "backup.schedule", "backup.offsite.serverSideEncryption", "backup.offsite.caCertificate",
+];
 
 /** Keys carried under another name or unit in the settings. */
 const CARRIED_AS: Readonly<Record<string, (s: StackSettings) => unknown>> = {
@@ -97,9 +120,12 @@ const CARRIED_IN_FILES = [
     "alerting.email.to", "alerting.email.from", "alerting.email.smarthost", "alerting.email.username", "alerting.runbookUrl", "api.port",
     "api.livePath", "api.readyPath", "api.metricsPath", "api.metricNames.requestsTotal", "api.metricNames.requestDurationBucket",
     "api.metricNames.statusLabel", "api.user", "api.env", "grafana.adminUser", "jaeger.maxTraces", "edge.rateLimitPerMinute", "resources.api.cpus",
+    "postgres.effectiveCacheSize", "backup.keepDays", "backup.keepCount", "backup.maxAgeHours", "backup.offsite.endpoint", "backup.offsite.region",
+    "backup.offsite.bucket", "backup.offsite.prefix", "backup.offsite.kmsKeyId",
 ];
+// The backup job runs on Docker only (on AWS, RDS keeps the backups and no backup alert is rendered).
 const carriedIn = (settings: StackSettings) => CARRIED_IN_FILES.filter((key) =>
-    (key !== "acmeEmail" || settings.platform === "docker") && (key !== "api.readyPath" || settings.api.standIn));
+    (key !== "acmeEmail" || settings.platform === "docker") && (key !== "api.readyPath" || settings.api.standIn) && (!key.startsWith("backup.") || settings.platform === "docker"));
 
 function raw(values: Record<string, unknown>): RawConfig {
     return { project: PROJECT, stack: "fuzz", values, secretKeys: new Set(ALL_SECRET_KEYS) };

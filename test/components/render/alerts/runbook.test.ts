@@ -24,7 +24,10 @@ function sections(markdown: string): Map<string, string> {
 describe("docs/runbook.md", () => {
     const alerts = alertGroups(buildSettings({ project: "service-stack", stack: "dev", values: {}, secretKeys: new Set() }))
         .flatMap((g) => g.rules);
-    const runbook = sections(fs.readFileSync(RUNBOOK, "utf8"));
+    const text = fs.readFileSync(RUNBOOK, "utf8");
+    // Alert sections come first; the procedures after `# Procedures` name no alert.
+    const [alertPart, procedures = ""] = text.split(/^# Procedures$/m);
+    const runbook = sections(alertPart!);
 
     it("is the document every runbook_url points into", () => {
         expect(DEFAULT_RUNBOOK_URL.endsWith("/blob/main/docs/runbook.md")).to.equal(true);
@@ -50,6 +53,13 @@ describe("docs/runbook.md", () => {
             expect(text, alert.alert).to.contain("**First checks.**");
             expect(text.match(/^\d+\. /gm) ?? [], alert.alert).to.have.length.at.least(3);
         }
+    });
+
+    it("has the procedures an on-call engineer needs, with the exact commands", () => {
+        const steps = sections(procedures);
+        expect([...steps.keys()]).to.deep.equal(["rolling-back-a-deploy", "restoring-the-database"]);
+        expect(steps.get("rolling-back-a-deploy")).to.contain("npm run restore -- --stack <stack> --list").and.contain("--replace-live-database").and.contain("--into-database");
+        expect(steps.get("restoring-the-database")).to.contain("npm run restore -- --stack <stack> --backup <name>").and.contain("npm run backup -- --stack <stack>");
     });
 
     it("documents the metrics the backup job must report", () => {
