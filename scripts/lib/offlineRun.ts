@@ -3,13 +3,13 @@ import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { buildSettings } from "../../components/settings/buildSettings";
 import { cacheReadsCredentials } from "../../components/aws/Registries";
 import { REGISTRY_SECRET_KEYS, RegistrySecretKey, SECRET_KEYS, SecretKey, StackSettings } from "../../components/settings/types";
-import { EXAMPLE_SECRETS, runProgram } from "../../test/support/runProgram";
-import { PROJECT, stackConfig } from "../../test/support/stackConfig";
+import { EXAMPLE_SECRETS, runProgram } from "../../harness/runProgram";
+import { PROJECT, stackConfig } from "../../harness/stackConfig";
 import type { StackResource } from "./policyEngine";
 
 /**
- * The program run offline: `createStack()` under Pulumi's mocks with a stack's configuration (the test suite's own
- * harness, test/support/runProgram.ts), each registration recorded with the options the engine would see.
+ * The program run offline: `createStack()` under Pulumi's mocks with a stack's configuration (harness/runProgram.ts,
+ * the runner the tests use too), each registration recorded with the options the engine would see.
  */
 
 /** The validated settings of a stack (stack files plus `overrides`), with every receiver secret present. */

@@ -12,7 +12,7 @@ import { DEFAULT_SECRET_PATHS } from "../../policy/policies/secrets";
 import { SERVICE_COMPONENTS } from "../../policy/policies/stack";
 import { requireWebConfigTlsAndAuth } from "../../policy/policies/tls";
 import { globMatches } from "../../policy/lib/config";
-import { PROJECT, stackConfig } from "../support/stackConfig";
+import { PROJECT, stackConfig } from "../../harness/stackConfig";
 
 /**
  * The pack is self-contained (the CLI runs it from policy/), so it repeats a few of the program's constants on

@@ -2,11 +2,11 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { FILES_FOR_LABEL } from "../../components/docker/fileDelivery";
-import { KEY_MARKER, RecordedResource, unwrap } from "./mocks";
-import { EXAMPLE_SECRETS, runProgram } from "./runProgram";
+import { KEY_MARKER, RecordedResource, unwrap } from "../../harness/mocks";
+import { EXAMPLE_SECRETS, runProgram } from "../../harness/runProgram";
 import { buildSettings } from "../../components/settings/buildSettings";
 import type { StackSettings } from "../../components/settings/types";
-import { PROJECT, stackConfig } from "./stackConfig";
+import { PROJECT, stackConfig } from "../../harness/stackConfig";
 import { runTool } from "./tools";
 
 /**

@@ -3,7 +3,7 @@ import { recordingRegistrations } from "../../../scripts/lib/offlineRun";
 import { StackResource, unwrapSecrets } from "../../../scripts/lib/policyEngine";
 import { ON_AWS, RotatingMocks } from "../../support/awsRun";
 import { AwsStore, Reference } from "../../support/awsStore";
-import { runWithMocks } from "../../support/runProgram";
+import { runWithMocks } from "../../../harness/runProgram";
 
 const PREFIX = "service-stack-production";
 const TASK = "aws:ecs/taskDefinition:TaskDefinition";

@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { DEFAULT_IMAGES } from "../../../components/settings/defaults";
-import { RecordedResource, unwrap } from "../../support/mocks";
-import { EXAMPLE_SECRETS, runProgram, valueOf } from "../../support/runProgram";
+import { RecordedResource, unwrap } from "../../../harness/mocks";
+import { EXAMPLE_SECRETS, runProgram, valueOf } from "../../../harness/runProgram";
 import { freePort } from "../../support/servers";
 import { findTool } from "../../support/tools";
 import { ensureImages } from "../images/build";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { skipUnusedPromiseDebugStacks } from "../../components/runtime/promiseDebugStacks";
+import { skipUnusedPromiseDebugStacks } from "../components/runtime/promiseDebugStacks";
 import { PROJECT, stackConfig } from "./stackConfig";
 import { RecordingMocks } from "./mocks";
 
@@ -17,7 +17,7 @@ export const EXAMPLE_SECRETS: Readonly<Record<string, string>> = {
 export interface ProgramRun {
     readonly mocks: RecordingMocks;
     /** The program's exports. */
-    readonly outputs: import("../../components/program").StackOutputs;
+    readonly outputs: import("../components/program").StackOutputs;
 }
 
 /** Waits until no resource has been registered for a few event-loop turns. */
@@ -43,7 +43,7 @@ export async function runWithMocks<M extends RecordingMocks>(mocks: M, stack: st
     for (const [key, value] of Object.entries(secrets)) config[`${PROJECT}:${key}`] = value;
     pulumi.runtime.setAllConfig(config, Object.keys(secrets).map((k) => `${PROJECT}:${k}`));
     // Required after the mocks are in place: modules that read config at load time must see this stack's.
-    const { createStack } = await import("../../components/program");
+    const { createStack } = await import("../components/program");
     const outputs = createStack();
     await settled(mocks);
     return { mocks, outputs };
