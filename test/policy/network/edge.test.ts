@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import { caddyPorts, parseCaddyfile, siteBlocks } from "../../../policy/lib/caddyfile";
+import {
+    disallowPublishedDataPorts,
+    edgeTlsProblems,
+    requireExplicitBindAddress,
+    requireSecurityHeaders,
+    requireTlsOnPublicEndpoints,
+} from "../../../policy/policies/network";
+import { CADDYFILE } from "../support/caddyfile";
+import { changed, compliantContainer, encrypted, upload } from "../support/fixtures";
+import { specifyResourcePolicy, specifyStackPolicy } from "../support/policySpec";
+
+const edge = compliantContainer("service-stack-test-edge", {
+    user: "0:0",
+    ports: [
+        { internal: 8080, external: 80, ip: "0.0.0.0", protocol: "tcp" },
+        { internal: 8443, external: 443, ip: "0.0.0.0", protocol: "tcp" },
+    ],
+    uploads: [upload("/etc/caddy/Caddyfile", CADDYFILE)],
+});
+const base = compliantContainer();
+
+describe("Caddyfile reader", () => {
+    it("finds the global ports, snippets and site blocks", () => {
+        const blocks = parseCaddyfile(CADDYFILE);
+        expect(caddyPorts(blocks)).to.deep.equal({ http: 8080, https: 8443 });
+        expect(siteBlocks(blocks).map((b) => b.keys)).to.deep.equal([["api.staging.example.com"], ["grafana.staging.example.com"]]);
+    });
+    it("defaults to ports 80 and 443 and reads a brace-less single site", () => {
+        const blocks = parseCaddyfile("example.com\nrespond \"hi\"\n");
+        expect(caddyPorts(blocks)).to.deep.equal({ http: 80, https: 443 });
+        expect(siteBlocks(blocks).map((b) => b.keys)).to.deep.equal([["example.com"]]);
+    });
+});
+
+specifyResourcePolicy(disallowPublishedDataPorts, edge, [
+    { when: "PostgreSQL's port is published", input: changed(base, (i) => { i.ports = [{ internal: 5432, external: 5432, ip: "127.0.0.1" }]; }), violations: [/Port 5432 is published on the host as 127.0.0.1:5432/] },
+    { when: "Redis is published on another host port", input: changed(base, (i) => { i.ports = [{ internal: 6379, external: 16379, ip: "127.0.0.1" }]; }), violations: [/Port 6379/] },
+    { when: "every exposed port is published", input: changed(base, (i) => { i.publishAllPorts = true; }), violations: [/publishAllPorts/] },
+    { when: "a container publishes nothing", input: base },
+]);
+
+specifyResourcePolicy(requireExplicitBindAddress, edge, [
+    { when: "a port has no bind address", input: changed(edge, (i) => { delete i.ports[1].ip; }), violations: [/Port 8443 is published without `ip`/] },
+    { when: "a non-web port binds all interfaces", input: changed(edge, (i) => { i.ports[1].external = 8443; }), violations: [/Port 8443 is bound on all interfaces \(0.0.0.0\); only 80, 443/] },
+    { when: "IPv6 any binds a non-web port", input: changed(edge, (i) => { i.ports[0] = { internal: 8080, external: 8080, ip: "::" }; }), violations: [/bound on all interfaces \(::\)/] },
+    { when: "the local edge binds loopback on unprivileged ports", input: changed(edge, (i) => { i.ports = [{ internal: 8080, external: 8080, ip: "127.0.0.1" }, { internal: 8443, external: 8443, ip: "127.0.0.1" }]; }) },
+]);
+
+const caddy = (text: string) => changed(edge, (i) => { i.uploads[0].content = text; });
+specifyResourcePolicy(requireSecurityHeaders, edge, [
+    { when: "a site does not import the header snippet", input: caddy(CADDYFILE.replace("grafana.staging.example.com {\n\timport security_headers", "grafana.staging.example.com {")), violations: [/Site grafana.staging.example.com .* does not set Strict-Transport-Security, Content-Security-Policy, X-Frame-Options, X-Content-Type-Options, Referrer-Policy/] },
+    { when: "the snippet lacks HSTS", input: caddy(CADDYFILE.replace(/\t\tStrict-Transport-Security.*\n/, "")), violations: [/api.staging.* does not set Strict-Transport-Security/, /grafana.staging.* does not set Strict-Transport-Security/] },
+    { when: "headers are set inline per site", input: caddy("api.example.com {\n\theader Strict-Transport-Security max-age=1\n\theader Content-Security-Policy x\n\theader X-Frame-Options DENY\n\theader X-Content-Type-Options nosniff\n\theader Referrer-Policy no-referrer\n}\n") },
+    { when: "a plain-HTTP redirect site has no headers", input: caddy(`${CADDYFILE}\nhttp:// {\n\tredir https://{host}{uri} permanent\n}\n`) },
+    { when: "the container has no Caddyfile", input: base },
+]);
+
+describe("edge TLS problems", () => {
+    it("accepts the edge's Caddyfile with its HTTP and HTTPS ports published", () => {
+        expect(edgeTlsProblems(CADDYFILE, [8080, 8443])).to.deep.equal([]);
+    });
+    it("reports a published port Caddy does not serve, disabled redirects, and content over plain HTTP", () => {
+        expect(edgeTlsProblems(CADDYFILE, [8080, 8443, 2019])).to.deep.equal(["container port 2019 is published but Caddy serves only 8080 (HTTP → HTTPS redirect) and 8443 (HTTPS)"]);
+        expect(edgeTlsProblems(CADDYFILE.replace("email ops@example.com", "auto_https disable_redirects"), [8080])).to.have.length(1);
+        expect(edgeTlsProblems(`${CADDYFILE}\nhttp://status.example.com {\n\trespond "ok"\n}\n`, [])).to.deep.equal(["site http://status.example.com serves content over plain HTTP instead of redirecting to HTTPS"]);
+        expect(edgeTlsProblems(`${CADDYFILE}\n:8080 {\n\tredir https://{host}{uri}\n}\n`, [])).to.deep.equal([]);
+        // Removing a response header serves nothing; a site that only sets headers still redirects nobody.
+        expect(edgeTlsProblems(`${CADDYFILE}\n:8080 {\n\theader -Server\n\tredir https://{host}{uri}\n}\n`, [])).to.deep.equal([]);
+        expect(edgeTlsProblems(`${CADDYFILE}\n:8080 {\n\theader -Server\n}\n`, [])).to.deep.equal(["site :8080 serves content over plain HTTP instead of redirecting to HTTPS"]);
+    });
+});
+
+const postgres = compliantContainer();
+specifyStackPolicy(requireTlsOnPublicEndpoints, [edge, postgres], [
+    { when: "a container other than the edge publishes a port", input: [edge, changed(postgres, (i) => { i.ports = [{ internal: 9090, external: 9090, ip: "127.0.0.1" }]; })], violations: [/Container service-stack-test-postgres publishes ports \(9090\) but is not the edge/] },
+    { when: "the edge publishes Caddy's admin port", input: [changed(edge, (i) => { i.ports.push({ internal: 2019, external: 2019, ip: "127.0.0.1" }); }), postgres], violations: [/container port 2019 is published/] },
+    { when: "the edge turns automatic HTTPS off", input: [caddy(CADDYFILE.replace("email ops@example.com", "auto_https off")), postgres], violations: [/`auto_https off`/] },
+    { when: "the edge has no Caddyfile", input: [changed(edge, (i) => { i.uploads = []; }), postgres], violations: [/no readable Caddyfile/] },
+    { when: "the edge's uploads are encrypted in a state file", input: [changed(edge, (i) => { i.uploads = encrypted(); }), postgres] },
+    { when: "the edge is named differently in the policy config", input: [edge, postgres], config: { edgeContainerName: "*-proxy" }, violations: [/service-stack-test-edge publishes ports \(8080, 8443\) but is not the edge/] },
+]);
