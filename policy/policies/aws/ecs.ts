@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { onTypes } from "../../lib/docker";
+import { onTypes } from "../../lib/validations";
 import { field } from "../../lib/values";
 
 /** Type tokens of what places ECS tasks on subnets (@pulumi/aws v7). */

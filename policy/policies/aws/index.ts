@@ -3,36 +3,10 @@ import { descriptionProblems, NAME_RULES, nameProblems, SECURITY_GROUP_TYPES } f
 import { configOf, globMatches } from "../../lib/config";
 import { isCredentialName, isFileReference } from "../../lib/credentials";
 import { anonymousDockerHubImages, ContainerDefinition } from "../../lib/ecsTasks";
-import { onTypes } from "../../lib/docker";
-import { field, items, known, readable, text, UNREADABLE } from "../../lib/values";
-import { isRootUser } from "../containers";
-
-/** Type tokens of the AWS resources the pack checks (@pulumi/aws v7). */
-export const AWS = {
-    rdsInstance: "aws:rds/instance:Instance",
-    rdsCluster: "aws:rds/cluster:Cluster",
-    rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
-    rdsClusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
-    replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
-    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    lbListener: "aws:lb/listener:Listener",
-    albListener: "aws:alb/listener:Listener",
-    lb: "aws:lb/loadBalancer:LoadBalancer",
-    alb: "aws:alb/loadBalancer:LoadBalancer",
-    acmCertificate: "aws:acm/certificate:Certificate",
-    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    secret: "aws:secretsmanager/secret:Secret",
-    bucket: "aws:s3/bucket:Bucket",
-    bucketV2: "aws:s3/bucketV2:BucketV2",
-    bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    bucketEncryptionV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-    kmsKey: "aws:kms/key:Key",
-} as const;
+import { isRootUser } from "../../lib/docker";
+import { onTypes } from "../../lib/validations";
+import { AWS } from "../../lib/awsTypes";
+import { field, items, known, plainProps, readable, text, UNREADABLE } from "../../lib/values";
 
 interface RdsProps {
     storageEncrypted?: boolean;
@@ -443,11 +417,6 @@ export const requireS3BucketProtection: StackValidationPolicy = {
         }
     },
 };
-
-/** The named properties of a resource as plain strings; unknown and encrypted values become UNREADABLE. */
-function plainProps(props: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
-    return Object.fromEntries(names.map((n) => [n, text(field(() => props[n]))]));
-}
 
 /** Requires every AWS name, explicit, prefixed or auto-generated, to fit the service's length and character rules. */
 export const requireValidAwsNames: ResourceValidationPolicy = {

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { onTypes } from "../../lib/docker";
-import { AWS } from "./index";
+import { onTypes } from "../../lib/validations";
+import { AWS } from "../../lib/awsTypes";
 
 /**
  * Requires deletion protection on load balancers (production): deleting the one public entry point takes every

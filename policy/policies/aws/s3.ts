@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { field, UNREADABLE } from "../../lib/values";
-import { AWS } from "./index";
+import { AWS } from "../../lib/awsTypes";
 
 /** Type tokens of the resources that turn on S3 server access logging for a bucket (@pulumi/aws v7 and its V2 alias). */
 export const BUCKET_LOGGING_TYPES = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];

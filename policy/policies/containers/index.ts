@@ -1,7 +1,8 @@
 import * as path from "path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithExemptions } from "../../lib/config";
-import { applyExemptions, ContainerProps, DOCKER, onContainers, onTypes, skipNeverStarted } from "../../lib/docker";
+import { applyExemptions, ContainerProps, DOCKER, isRootUser, onContainers, skipNeverStarted } from "../../lib/docker";
+import { onTypes } from "../../lib/validations";
 import { imageLocation, pinningProblem } from "../../lib/images";
 import { field, items, known, readable, text, UNREADABLE } from "../../lib/values";
 
@@ -274,13 +275,6 @@ export const requireReadOnlyRootFilesystem: ResourceValidationPolicy = {
         if (c.readOnly !== true) report("The root filesystem is writable (`readOnly` is not true).");
     }),
 };
-
-/** True when a Docker `user` value names root (uid 0 or `root`), or is empty (the image default, usually root). */
-export function isRootUser(user: string | undefined): boolean {
-    if (user === undefined || user.trim() === "") return true;
-    const name = user.split(":")[0]?.trim() ?? "";
-    return name === "0" || name === "root" || name === "";
-}
 
 /** Requires a non-root user. */
 export const requireNonRootUser: ResourceValidationPolicy = {

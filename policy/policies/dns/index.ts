@@ -1,7 +1,8 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parseCaddyfile, parseSiteAddress, siteBlocks } from "../../lib/caddyfile";
 import { configOf, globMatches } from "../../lib/config";
-import { ContainerProps, containerName, DOCKER, fileHolders, onTypes, uploadsEndingWith } from "../../lib/docker";
+import { ContainerProps, containerName, DOCKER, fileHolders, uploadsEndingWith } from "../../lib/docker";
+import { onTypes } from "../../lib/validations";
 import { field, text, UNREADABLE } from "../../lib/values";
 
 export const ROUTE53_RECORD = "aws:route53/record:Record";

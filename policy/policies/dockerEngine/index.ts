@@ -1,6 +1,7 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { configOf } from "../../lib/config";
-import { ContainerProps, containerName, DOCKER, envEntries, FILES_FOR_LABEL, labelValue, neverStarted, onContainers, onTypes } from "../../lib/docker";
+import { ContainerProps, containerName, DOCKER, envEntries, FILES_FOR_LABEL, labelValue, neverStarted, onContainers } from "../../lib/docker";
+import { onTypes } from "../../lib/validations";
 import { imageLocation, isImageId } from "../../lib/images";
 import { field, items, known, readable, text, UNREADABLE } from "../../lib/values";
 

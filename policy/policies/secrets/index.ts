@@ -1,7 +1,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, globMatches } from "../../lib/config";
 import { credentialLikeReason, DEFAULT_CREDENTIAL_NAME_TOKENS, DEFAULT_ENTROPY, isCredentialName, isFileReference } from "../../lib/credentials";
-import { ContainerProps, containerName, envEntries, envPartlyUnreadable, onContainers, onTypes, uploadFiles } from "../../lib/docker";
+import { ContainerProps, containerName, envEntries, envPartlyUnreadable, onContainers, parseMode, uploadFiles } from "../../lib/docker";
+import { onTypes } from "../../lib/validations";
 import { field, items, readable, text, UNREADABLE } from "../../lib/values";
 
 export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
@@ -21,12 +22,6 @@ export const requireMinimumPasswordLength: ResourceValidationPolicy = {
 };
 
 export const DEFAULT_SECRET_PATHS: readonly string[] = ["/run/secrets/*", "*.key", "*-key.pem", "*_key.pem", "*.p12", "*.pfx"];
-
-/** Parses an octal mode string (`0400`, `400`, `0o600`); NaN when it is not one. */
-export function parseMode(permissions: string): number {
-    const digits = permissions.trim().replace(/^0o/i, "");
-    return /^[0-7]{3,4}$/.test(digits) ? parseInt(digits, 8) : NaN;
-}
 
 /** Requires uploaded secret files (by path, or by holding a private key) to be readable by their owner only. */
 export const requirePrivateSecretFiles: ResourceValidationPolicy = {

@@ -1,16 +1,15 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { parse } from "yaml";
 import { checkedExemptions, configOf, globMatches, schemaWithExemptions } from "../../lib/config";
-import { onContainers, onTypes, uploadFiles, uploadsEndingWith } from "../../lib/docker";
-import { parsePgHba, parsePostgresqlConf, parseRedisConf, postgresTrue, tlsVersionRank } from "../../lib/serverConfigs";
+import { onContainers, uploadFiles, uploadsEndingWith } from "../../lib/docker";
+import { onTypes } from "../../lib/validations";
+import { MIN_TLS_VERSION_SCHEMA, parsePgHba, parsePostgresqlConf, parseRedisConf, postgresTrue, tlsVersionRank } from "../../lib/serverConfigs";
 
 export const TLS = {
     privateKey: "tls:index/privateKey:PrivateKey",
     selfSignedCert: "tls:index/selfSignedCert:SelfSignedCert",
     locallySignedCert: "tls:index/locallySignedCert:LocallySignedCert",
 } as const;
-
-const MIN_TLS_SCHEMA = { type: "string" as const, enum: ["1.2", "1.3"], default: "1.2", description: "Lowest TLS version servers may accept." };
 
 /** Requires private keys of adequate strength: RSA ≥ minRsaBits, ECDSA on an allowed curve, or Ed25519. */
 export const requireStrongPrivateKeys: ResourceValidationPolicy = {
@@ -75,7 +74,7 @@ export const requirePostgresTlsAndScram: ResourceValidationPolicy = {
     description: "PostgreSQL has `ssl = on` (and the minimum TLS version), SCRAM password hashing, and pg_hba.conf allows network logins only over TLS with SCRAM, rejecting the rest explicitly.",
     remediationSteps: "In the rendered postgresql.conf set `ssl = on`, `ssl_min_protocol_version`, `password_encryption = scram-sha-256`; in pg_hba.conf use only `hostssl … scram-sha-256` lines and end with `hostnossl all all all reject`.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { minTlsVersion: MIN_TLS_SCHEMA } },
+    configSchema: { properties: { minTlsVersion: MIN_TLS_VERSION_SCHEMA } },
     validateResource: onContainers((c, args, report) => {
         const { minTlsVersion } = configOf(args, { minTlsVersion: "1.2" });
         for (const conf of uploadsEndingWith(c, "postgresql.conf")) {
@@ -105,7 +104,7 @@ export const requireRedisTlsAndAuth: ResourceValidationPolicy = {
     description: "Redis listens on TLS only (`port 0`, `tls-port`, certificate and key), accepts only allowed TLS versions, and requires authentication.",
     remediationSteps: "In the rendered redis.conf set `port 0`, `tls-port 6379`, `tls-cert-file`, `tls-key-file`, `tls-protocols`, and include the secret file with `requirepass` (or an ACL file).",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { minTlsVersion: MIN_TLS_SCHEMA } },
+    configSchema: { properties: { minTlsVersion: MIN_TLS_VERSION_SCHEMA } },
     validateResource: onContainers((c, args, report) => {
         const { minTlsVersion } = configOf(args, { minTlsVersion: "1.2" });
         for (const conf of uploadsEndingWith(c, "redis.conf")) {
@@ -144,7 +143,7 @@ export const requireWebConfigTlsAndAuth: ResourceValidationPolicy = {
         properties: {
             webConfigPaths: { type: "array", items: { type: "string" }, default: WEB_CONFIG_DEFAULTS.webConfigPaths },
             basicAuthPaths: { type: "array", items: { type: "string" }, default: WEB_CONFIG_DEFAULTS.basicAuthPaths },
-            minTlsVersion: MIN_TLS_SCHEMA,
+            minTlsVersion: MIN_TLS_VERSION_SCHEMA,
         },
     },
     validateResource: onContainers((c, args, report) => {

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import {
-    AWS,
     deniesInsecureTransport,
     disallowAnonymousDockerHubPulls,
     disallowEcsPlaintextSecrets,
@@ -25,6 +24,7 @@ import {
     requireValidSecurityGroupDescriptions,
     restrictSecurityGroupIngress,
 } from "../../../policy/policies/aws";
+import { AWS } from "../../../policy/lib/awsTypes";
 import { changed, resource, secret, UNKNOWN } from "../support/fixtures";
 import { specifyResourcePolicy, specifyStackPolicy } from "../support/policySpec";
 

@@ -3,7 +3,6 @@ import {
     disallowHostNamespaces,
     disallowPrivileged,
     disallowSensitiveHostMounts,
-    isRootUser,
     isSensitiveHostPath,
     DEFAULT_SENSITIVE_HOST_PATHS,
     requireBoundedRestartPolicy,
@@ -17,6 +16,7 @@ import {
     requireReadOnlyRootFilesystem,
     restrictImageRegistries,
 } from "../../../policy/policies/containers";
+import { isRootUser } from "../../../policy/lib/docker";
 import { parseImageReference } from "../../../policy/lib/images";
 import { changed, compliantContainer, resource, UNKNOWN } from "../support/fixtures";
 import { specifyResourcePolicy } from "../support/policySpec";

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { credentialLikeReason, isCredentialName, looksRandom } from "../../../policy/lib/credentials";
+import { parseMode } from "../../../policy/lib/docker";
 import {
     disallowCredentialValues,
     disallowPlaintextCredentialEnv,
-    parseMode,
     RANDOM_PASSWORD,
     requireGrafanaAdminPasswordFile,
     requireMinimumPasswordLength,
