@@ -1,14 +1,9 @@
 import type { Policies } from "@pulumi/policy";
 import { awsPolicies } from "./aws";
 import { containerPolicies } from "./containers";
-import { disallowCredentialsInPlainInputs } from "./secrets/credentialsInInputs";
-import { disallowEcsPublicIp } from "./aws/ecs";
 import { dnsPolicies } from "./dns";
 import { dockerEnginePolicies } from "./dockerEngine";
 import { networkPolicies } from "./network";
-import { requireEfsEncryption } from "./aws/efs";
-import { requireLbDeletionProtection } from "./aws/loadBalancers";
-import { requireS3AccessLogging } from "./aws/s3";
 import { secretPolicies } from "./secrets";
 import { stackPolicies } from "./stack";
 import { tlsPolicies } from "./tls";
@@ -18,14 +13,9 @@ export const allPolicies: Policies = [
     ...containerPolicies,
     ...dockerEnginePolicies,
     ...secretPolicies,
-    disallowCredentialsInPlainInputs,
     ...tlsPolicies,
     ...networkPolicies,
     ...dnsPolicies,
     ...stackPolicies,
     ...awsPolicies,
-    requireS3AccessLogging,
-    requireEfsEncryption,
-    requireLbDeletionProtection,
-    disallowEcsPublicIp,
 ];

@@ -6,10 +6,10 @@ import { CONFIG_PATHS, EDGE_CONTAINER_PORTS, JAEGER_PORTS, SECRETS_DIR, workload
 import { DEFAULT_IMAGES } from "../../components/settings/defaults";
 import { SERVICES, WORKLOADS } from "../../components/settings/types";
 import { imageLocation } from "../../policy/lib/images";
-import { DEFAULT_DATA_PORTS } from "../../policy/policies/network";
-import { DEFAULT_SECRET_PATHS } from "../../policy/policies/secrets";
-import { SERVICE_COMPONENTS } from "../../policy/policies/stack";
-import { requireWebConfigTlsAndAuth } from "../../policy/policies/tls";
+import { DEFAULT_DATA_PORTS } from "../../policy/policies/network/publishedPorts";
+import { DEFAULT_SECRET_PATHS } from "../../policy/policies/secrets/secretFiles";
+import { SERVICE_COMPONENTS } from "../../policy/policies/stack/services";
+import { requireWebConfigTlsAndAuth } from "../../policy/policies/tls/monitoring";
 import { globMatches } from "../../policy/lib/config";
 import { stackSettings } from "../../harness/stackSettings";
 

@@ -2,8 +2,9 @@ import { expect } from "chai";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import { allPolicies } from "../../policy/policies";
-import { disallowPrivileged, requireMemoryLimit, requireNonRootUser } from "../../policy/policies/containers";
-import { requireMinimumPasswordLength } from "../../policy/policies/secrets";
+import { disallowPrivileged, requireNonRootUser } from "../../policy/policies/containers/leastPrivilege";
+import { requireMemoryLimit } from "../../policy/policies/containers/operations";
+import { requireMinimumPasswordLength } from "../../policy/policies/secrets/passwords";
 import { blocks, evaluate, PolicyConfigError, reconcileConfig, resourceValidationArgs, stackValidationArgs } from "../../scripts/lib/policyEngine";
 import { changed, compliantContainer, encrypted, resource, secret, UNKNOWN } from "./support/fixtures";
 

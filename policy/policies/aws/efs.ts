@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { AWS } from "../../lib/awsTypes";
 import { onTypes } from "../../lib/validations";
 import { field, items, readable, text, UNREADABLE } from "../../lib/values";
-import { AWS } from "../../lib/awsTypes";
 
 /** Type token of an EFS file system (@pulumi/aws v7). */
 export const EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";

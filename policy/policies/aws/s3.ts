@@ -1,6 +1,58 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { field, UNREADABLE } from "../../lib/values";
 import { AWS } from "../../lib/awsTypes";
+import { field, UNREADABLE } from "../../lib/values";
+
+/** True when a bucket policy document denies requests without TLS (`aws:SecureTransport` false). */
+export function deniesInsecureTransport(policy: unknown): boolean {
+    const json = typeof policy === "string" ? policy : JSON.stringify(policy ?? {});
+    let doc: { Statement?: unknown };
+    try {
+        doc = JSON.parse(json) as { Statement?: unknown };
+    } catch {
+        return false;
+    }
+    const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+    return statements.some((s: { Effect?: string; Condition?: Record<string, Record<string, unknown>> }) => {
+        const bool = s.Condition?.Bool ?? s.Condition?.bool;
+        const secure = bool?.["aws:SecureTransport"];
+        return s.Effect === "Deny" && (secure === false || secure === "false" || (Array.isArray(secure) && secure.includes("false")));
+    });
+}
+
+/**
+ * Requires every S3 bucket to have its public access block (all four flags), server-side encryption and a
+ * TLS-only bucket policy. A stack policy: in @pulumi/aws these are separate resources that name the bucket.
+ */
+export const requireS3BucketProtection: StackValidationPolicy = {
+    name: "require-s3-bucket-protection",
+    description: "Every S3 bucket blocks public access (all four flags), has server-side encryption configured, and a bucket policy that denies requests without TLS.",
+    remediationSteps: "Declare a BucketPublicAccessBlock (all four flags true), a BucketServerSideEncryptionConfiguration (aws:kms) and a BucketPolicy denying `aws:SecureTransport = false` for the bucket.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const buckets = args.resources.filter((r) => r.type === AWS.bucket || r.type === AWS.bucketV2);
+        if (buckets.length === 0) args.notApplicable("no S3 buckets");
+        // Resources that name a bucket: those that certainly do, and whether any might (reference unknown in preview).
+        const referring = (types: string[], ids: unknown[]) => {
+            const candidates = args.resources.filter((r) => types.includes(r.type));
+            const refs = candidates.map((r) => ({ r, ref: field(() => r.props.bucket) }));
+            return { matches: refs.filter((x) => ids.includes(x.ref)).map((x) => x.r), undecided: refs.some((x) => x.ref === UNREADABLE) };
+        };
+        for (const bucket of buckets) {
+            const ids = [field(() => bucket.props.id), field(() => bucket.props.bucket), field(() => bucket.props.arn)].filter((v) => v !== UNREADABLE && v !== undefined);
+            if (ids.length === 0) continue;
+            // An unknown value during preview counts as satisfying: no violation is reported on what cannot be read.
+            const checks: [string[], (r: (typeof buckets)[number]) => boolean, string][] = [
+                [[AWS.bucketPublicAccessBlock], (b) => ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((k) => { const v = field(() => b.props[k]); return v === true || v === UNREADABLE; }), "no public access block with all four flags set"],
+                [[AWS.bucketEncryption, AWS.bucketEncryptionV2], () => true, "no server-side encryption configuration"],
+                [[AWS.bucketPolicy], (p) => { const doc = field(() => p.props.policy); return doc === UNREADABLE || deniesInsecureTransport(doc); }, "no policy denying requests without TLS"],
+            ];
+            for (const [types, satisfies, problem] of checks) {
+                const { matches, undecided } = referring(types, ids);
+                if (!matches.some(satisfies) && !undecided) report(`Bucket ${bucket.name} has ${problem}.`, bucket.urn);
+            }
+        }
+    },
+};
 
 /** Type tokens of the resources that turn on S3 server access logging for a bucket (@pulumi/aws v7 and its V2 alias). */
 export const BUCKET_LOGGING_TYPES = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];

@@ -1,8 +1,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { checkedExemptions, configOf, locationExemptionFor, schemaWithExemptions } from "../../lib/config";
 import { credentialShapeReason } from "../../lib/credentials";
-import { field, isSecretWrapper, known, text, UNREADABLE } from "../../lib/values";
 import { parseMode } from "../../lib/docker";
+import { field, isSecretWrapper, known, text, UNREADABLE } from "../../lib/values";
 
 /** A plain string somewhere in a resource's inputs, with where it is (`containerDefinitions[1].environment[0].value`). */
 interface PlainString {

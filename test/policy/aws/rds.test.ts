@@ -1,29 +1,15 @@
 import { expect } from "chai";
-import {
-    deniesInsecureTransport,
-    disallowAnonymousDockerHubPulls,
-    disallowEcsPlaintextSecrets,
-    disallowPublicRds,
-    requireAcmDnsValidation,
-    requireAlbDropInvalidHeaders,
-    requireElasticacheAuthTokenSet,
-    requireElasticacheEncryption,
-    requireElasticacheFailover,
-    requireEcsContainerHardening,
-    requireHttpsListeners,
-    requireKmsKeyRotation,
-    requireLogGroupRetentionAndKms,
-    requireRdsBackups,
-    requireRdsDeletionProtection,
-    requireRdsEncryption,
-    requireRdsForceSsl,
-    requireRdsMultiAz,
-    requireS3BucketProtection,
-    requireSecretsManagerKms,
-    requireValidAwsNames,
-    requireValidSecurityGroupDescriptions,
-    restrictSecurityGroupIngress,
-} from "../../../policy/policies/aws";
+import { requireAcmDnsValidation } from "../../../policy/policies/aws/acm";
+import { requireLogGroupRetentionAndKms } from "../../../policy/policies/aws/cloudwatchLogs";
+import { disallowAnonymousDockerHubPulls, disallowEcsPlaintextSecrets, requireEcsContainerHardening } from "../../../policy/policies/aws/ecs";
+import { requireElasticacheAuthTokenSet, requireElasticacheEncryption, requireElasticacheFailover } from "../../../policy/policies/aws/elasticache";
+import { requireKmsKeyRotation } from "../../../policy/policies/aws/kms";
+import { requireAlbDropInvalidHeaders, requireHttpsListeners } from "../../../policy/policies/aws/loadBalancers";
+import { requireValidAwsNames } from "../../../policy/policies/aws/names";
+import { disallowPublicRds, requireRdsBackups, requireRdsDeletionProtection, requireRdsEncryption, requireRdsForceSsl, requireRdsMultiAz } from "../../../policy/policies/aws/rds";
+import { deniesInsecureTransport, requireS3BucketProtection } from "../../../policy/policies/aws/s3";
+import { requireSecretsManagerKms } from "../../../policy/policies/aws/secretsManager";
+import { requireValidSecurityGroupDescriptions, restrictSecurityGroupIngress } from "../../../policy/policies/aws/securityGroups";
 import { AWS } from "../../../policy/lib/awsTypes";
 import { changed, resource, secret, UNKNOWN } from "../support/fixtures";
 import { specifyResourcePolicy, specifyStackPolicy } from "../support/policySpec";

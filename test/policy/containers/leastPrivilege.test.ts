@@ -1,21 +1,8 @@
 import { expect } from "chai";
-import {
-    disallowHostNamespaces,
-    disallowPrivileged,
-    disallowSensitiveHostMounts,
-    isSensitiveHostPath,
-    DEFAULT_SENSITIVE_HOST_PATHS,
-    requireBoundedRestartPolicy,
-    requireDropAllCapabilities,
-    requireHealthcheck,
-    requireLogRotation,
-    requireMemoryLimit,
-    requireNonRootUser,
-    requireNoNewPrivileges,
-    requirePinnedImage,
-    requireReadOnlyRootFilesystem,
-    restrictImageRegistries,
-} from "../../../policy/policies/containers";
+import { DEFAULT_SENSITIVE_HOST_PATHS, disallowHostNamespaces, disallowSensitiveHostMounts, isSensitiveHostPath } from "../../../policy/policies/containers/hostIsolation";
+import { requirePinnedImage, restrictImageRegistries } from "../../../policy/policies/containers/imageProvenance";
+import { disallowPrivileged, requireDropAllCapabilities, requireNoNewPrivileges, requireNonRootUser, requireReadOnlyRootFilesystem } from "../../../policy/policies/containers/leastPrivilege";
+import { requireBoundedRestartPolicy, requireHealthcheck, requireLogRotation, requireMemoryLimit } from "../../../policy/policies/containers/operations";
 import { isRootUser } from "../../../policy/lib/docker";
 import { parseImageReference } from "../../../policy/lib/images";
 import { changed, compliantContainer, resource, UNKNOWN } from "../support/fixtures";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ALB_LISTENER_RULE, limitDnsRecordTtl, publicHostnamesInZone, requireDnsRecordsForPublicHostnames, ROUTE53_RECORD } from "../../../policy/policies/dns";
+import { ALB_LISTENER_RULE, limitDnsRecordTtl, publicHostnamesInZone, requireDnsRecordsForPublicHostnames, ROUTE53_RECORD } from "../../../policy/policies/dns/records";
 import { CADDYFILE } from "../support/caddyfile";
 import { changed, compliantContainer, resource, UNKNOWN, upload } from "../support/fixtures";
 import { specifyResourcePolicy, specifyStackPolicy } from "../support/policySpec";

@@ -1,9 +1,6 @@
-import {
-    disallowUploadsIntoReadOnlyRoot,
-    requireExporterTlsVersionSpelling,
-    requireImageFileCapabilities,
-    requireInertFileCarriers,
-} from "../../../policy/policies/dockerEngine";
+import { requireExporterTlsVersionSpelling } from "../../../policy/policies/dockerEngine/exporterSettings";
+import { disallowUploadsIntoReadOnlyRoot, requireInertFileCarriers } from "../../../policy/policies/dockerEngine/fileDelivery";
+import { requireImageFileCapabilities } from "../../../policy/policies/dockerEngine/imageFileCapabilities";
 import { changed, compliantContainer, encrypted, resource, upload, UNKNOWN } from "../support/fixtures";
 import { specifyResourcePolicy, specifyStackPolicy } from "../support/policySpec";
 

@@ -1,12 +1,7 @@
 import { expect } from "chai";
 import { caddyPorts, parseCaddyfile, siteBlocks } from "../../../policy/lib/caddyfile";
-import {
-    disallowPublishedDataPorts,
-    edgeTlsProblems,
-    requireExplicitBindAddress,
-    requireSecurityHeaders,
-    requireTlsOnPublicEndpoints,
-} from "../../../policy/policies/network";
+import { edgeTlsProblems, requireSecurityHeaders, requireTlsOnPublicEndpoints } from "../../../policy/policies/network/edge";
+import { disallowPublishedDataPorts, requireExplicitBindAddress } from "../../../policy/policies/network/publishedPorts";
 import { CADDYFILE } from "../support/caddyfile";
 import { changed, compliantContainer, encrypted, upload } from "../support/fixtures";
 import { specifyResourcePolicy, specifyStackPolicy } from "../support/policySpec";

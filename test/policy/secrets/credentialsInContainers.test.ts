@@ -1,14 +1,9 @@
 import { expect } from "chai";
 import { credentialLikeReason, isCredentialName, looksRandom } from "../../../policy/lib/credentials";
 import { parseMode } from "../../../policy/lib/docker";
-import {
-    disallowCredentialValues,
-    disallowPlaintextCredentialEnv,
-    RANDOM_PASSWORD,
-    requireGrafanaAdminPasswordFile,
-    requireMinimumPasswordLength,
-    requirePrivateSecretFiles,
-} from "../../../policy/policies/secrets";
+import { disallowCredentialValues, disallowPlaintextCredentialEnv } from "../../../policy/policies/secrets/credentialsInContainers";
+import { RANDOM_PASSWORD, requireGrafanaAdminPasswordFile, requireMinimumPasswordLength } from "../../../policy/policies/secrets/passwords";
+import { requirePrivateSecretFiles } from "../../../policy/policies/secrets/secretFiles";
 import { changed, compliantContainer, encrypted, resource, secret, UNKNOWN, upload } from "../support/fixtures";
 import { specifyResourcePolicy } from "../support/policySpec";
 

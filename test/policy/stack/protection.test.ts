@@ -1,4 +1,5 @@
-import { requireAllServices, requireProtectedStatefulResources, SERVICE_COMPONENTS } from "../../../policy/policies/stack";
+import { requireProtectedStatefulResources } from "../../../policy/policies/stack/protection";
+import { requireAllServices, SERVICE_COMPONENTS } from "../../../policy/policies/stack/services";
 import { changed, compliantContainer, CONTAINER, resource } from "../support/fixtures";
 import { specifyStackPolicy } from "../support/policySpec";
 

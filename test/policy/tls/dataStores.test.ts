@@ -1,15 +1,9 @@
 import { expect } from "chai";
 import { stringify } from "yaml";
 import { parsePgHba, parsePostgresqlConf, parseRedisConf, tlsVersionRank } from "../../../policy/lib/serverConfigs";
-import {
-    requireBoundedCertificateValidity,
-    requirePostgresTlsAndScram,
-    requireRedisTlsAndAuth,
-    requireStrongPrivateKeys,
-    requireTlsScrapeTargets,
-    requireWebConfigTlsAndAuth,
-    TLS,
-} from "../../../policy/policies/tls";
+import { requirePostgresTlsAndScram, requireRedisTlsAndAuth } from "../../../policy/policies/tls/dataStores";
+import { requireBoundedCertificateValidity, requireStrongPrivateKeys, TLS } from "../../../policy/policies/tls/keysAndCertificates";
+import { requireTlsScrapeTargets, requireWebConfigTlsAndAuth } from "../../../policy/policies/tls/monitoring";
 import { changed, compliantContainer, encrypted, resource, secret, UNKNOWN, upload } from "../support/fixtures";
 import { specifyResourcePolicy } from "../support/policySpec";
 
