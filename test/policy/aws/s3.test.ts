@@ -1,10 +1,32 @@
-import { requireS3AccessLogging } from "../../../policy/policies/aws/s3";
+import { expect } from "chai";
+import { AWS } from "../../../policy/lib/awsTypes";
+import { deniesInsecureTransport, requireS3AccessLogging, requireS3BucketProtection } from "../../../policy/policies/aws/s3";
 import { changed, resource, UNKNOWN } from "../support/fixtures";
 import { specifyStackPolicy } from "../support/policySpec";
 
-const bucket = (name: string) => resource("aws:s3/bucket:Bucket", `stack-${name}`, { bucket: `stack-${name}-abc123`, id: `stack-${name}-abc123`, arn: `arn:aws:s3:::stack-${name}-abc123` });
-const config = bucket("config");
-const logs = bucket("lb-logs");
+describe("TLS-only bucket policies", () => {
+    it("recognise a Deny on aws:SecureTransport false, as a string or an object", () => {
+        const doc = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] };
+        expect(deniesInsecureTransport(JSON.stringify(doc))).to.equal(true);
+        expect(deniesInsecureTransport(doc)).to.equal(true);
+        expect(deniesInsecureTransport({ Statement: [{ Effect: "Allow", Condition: { Bool: { "aws:SecureTransport": "false" } } }] })).to.equal(false);
+    });
+});
+
+const bucket = resource(AWS.bucket, "stack-backups", { bucket: "stack-backups-123", id: "stack-backups-123", arn: "arn:aws:s3:::stack-backups-123" });
+const block = resource(AWS.bucketPublicAccessBlock, "stack-backups-pab", { bucket: "stack-backups-123", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+const encryption = resource(AWS.bucketEncryption, "stack-backups-sse", { bucket: "stack-backups-123", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] });
+const tlsOnly = resource(AWS.bucketPolicy, "stack-backups-policy", { bucket: "stack-backups-123", policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }) });
+specifyStackPolicy(requireS3BucketProtection, [bucket, block, encryption, tlsOnly], [
+    { when: "one public access flag is off", input: [bucket, changed(block, (i) => { i.restrictPublicBuckets = false; }), encryption, tlsOnly], violations: [/stack-backups has no public access block with all four flags/] },
+    { when: "a bucket stands alone", input: [bucket], violations: [/public access block/, /server-side encryption/, /denying requests without TLS/] },
+    { when: "the policy reference is unknown during preview", input: [bucket, block, encryption, changed(tlsOnly, (i) => { i.bucket = UNKNOWN.string; })] },
+    { when: "the stack has no buckets", input: [block], notApplicable: /no S3 buckets/ },
+]);
+
+const namedBucket = (name: string) => resource("aws:s3/bucket:Bucket", `stack-${name}`, { bucket: `stack-${name}-abc123`, id: `stack-${name}-abc123`, arn: `arn:aws:s3:::stack-${name}-abc123` });
+const config = namedBucket("config");
+const logs = namedBucket("lb-logs");
 const logging = (source: string, target: string) => resource("aws:s3/bucketLogging:BucketLogging", `stack-${source}`, { bucket: `stack-${source}-abc123`, targetBucket: `stack-${target}-abc123`, targetPrefix: `s3/${source}/` });
 const alb = resource("aws:lb/loadBalancer:LoadBalancer", "stack-lb", { loadBalancerType: "application", accessLogs: { bucket: "stack-lb-logs-abc123", prefix: "alb", enabled: true } });
 

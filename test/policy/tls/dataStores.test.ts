@@ -1,33 +1,8 @@
 import { expect } from "chai";
-import { stringify } from "yaml";
 import { parsePgHba, parsePostgresqlConf, parseRedisConf, tlsVersionRank } from "../../../policy/lib/serverConfigs";
 import { requirePostgresTlsAndScram, requireRedisTlsAndAuth } from "../../../policy/policies/tls/dataStores";
-import { requireBoundedCertificateValidity, requireStrongPrivateKeys, TLS } from "../../../policy/policies/tls/keysAndCertificates";
-import { requireTlsScrapeTargets, requireWebConfigTlsAndAuth } from "../../../policy/policies/tls/monitoring";
-import { changed, compliantContainer, encrypted, resource, secret, UNKNOWN, upload } from "../support/fixtures";
+import { changed, compliantContainer, encrypted, upload } from "../support/fixtures";
 import { specifyResourcePolicy } from "../support/policySpec";
-
-const key = (inputs: Record<string, unknown>) => resource(TLS.privateKey, "stack-ca-postgres-key", inputs);
-specifyResourcePolicy(requireStrongPrivateKeys, key({ algorithm: "ECDSA", ecdsaCurve: "P256" }), [
-    { when: "an ECDSA key relies on the provider's P224 default", input: key({ algorithm: "ECDSA" }), violations: [/curve P224 \(the provider default\)/] },
-    { when: "an ECDSA key uses P224 explicitly", input: key({ algorithm: "ECDSA", ecdsaCurve: "P224" }), violations: [/P224/] },
-    { when: "an RSA key has 1024 bits", input: key({ algorithm: "RSA", rsaBits: 1024 }), violations: [/1024 bits/] },
-    { when: "an RSA key uses the provider's 2048-bit default", input: key({ algorithm: "RSA" }) },
-    { when: "an RSA key of 2048 bits is below a 3072-bit floor", input: key({ algorithm: "RSA", rsaBits: 2048 }), config: { minRsaBits: 3072 }, violations: [/at least 3072/] },
-    { when: "the key is Ed25519", input: key({ algorithm: "ED25519" }) },
-]);
-
-const cert = (inputs: Record<string, unknown>, type: string = TLS.locallySignedCert) => resource(type, "stack-ca-postgres", { certRequestPem: UNKNOWN.string, ...inputs });
-const leaf = cert({ validityPeriodHours: 365 * 24, earlyRenewalHours: 30 * 24 });
-specifyResourcePolicy(requireBoundedCertificateValidity, leaf, [
-    { when: "a leaf certificate outlives the maximum", input: cert({ validityPeriodHours: 800 * 24, earlyRenewalHours: 720 }), config: { maxValidityHours: 398 * 24 }, violations: [/valid for 19200 hours \(800 days\); at most 9552/] },
-    { when: "a certificate never renews early", input: cert({ validityPeriodHours: 8760 }), violations: [/`earlyRenewalHours` is not set/] },
-    { when: "early renewal is not below the validity", input: cert({ validityPeriodHours: 100, earlyRenewalHours: 100 }), violations: [/every update would re-issue/] },
-    { when: "no validity is set", input: cert({ earlyRenewalHours: 10 }), violations: [/`validityPeriodHours` is not set/] },
-    { when: "a ten-year CA certificate is judged by the CA maximum", input: cert({ validityPeriodHours: 3650 * 24, earlyRenewalHours: 30 * 24, isCaCertificate: true }, TLS.selfSignedCert) },
-    { when: "a twenty-year CA certificate exceeds the CA maximum", input: cert({ validityPeriodHours: 7300 * 24, earlyRenewalHours: 30 * 24, isCaCertificate: true }, TLS.selfSignedCert), violations: [/CA certificate valid for .*7300 days/] },
-    { when: "the certificate request is unknown during preview (not read)", input: leaf },
-]);
 
 describe("server config readers", () => {
     it("reads postgresql.conf settings with quotes, comments and both separators", () => {
@@ -101,35 +76,3 @@ specifyResourcePolicy(requireRedisTlsAndAuth, redis, [
     { when: "there is no authentication", input: redisConf(REDIS_CONF.replace(/include.*$/, "")), violations: [/no authentication/] },
     { when: "the password is inline (still authentication)", input: redisConf(REDIS_CONF.replace(/include.*$/, "requirepass xyz")) },
 ]);
-
-const webConfig = (users: boolean, minVersion = "TLS12") => stringify({
-    tls_server_config: { cert_file: "/etc/prometheus/tls/tls.crt", key_file: "/etc/prometheus/tls/tls.key", min_version: minVersion },
-    ...(users ? { basic_auth_users: { prometheus: "$2a$10$abcdefghijklmnopqrstuv" } } : {}),
-});
-const prometheus = compliantContainer("service-stack-test-prometheus", {
-    uploads: [{ ...upload("/etc/prometheus/web.yml", webConfig(true), true) }, upload("/etc/node_exporter/web.yml", webConfig(false))],
-});
-specifyResourcePolicy(requireWebConfigTlsAndAuth, prometheus, [
-    { when: "Prometheus' web config has no basic auth", input: changed(prometheus, (i) => { i.uploads[0].content = secret(webConfig(false)); }), violations: [/\/etc\/prometheus\/web.yml has no `basic_auth_users`/] },
-    { when: "an exporter's web config has no TLS", input: changed(prometheus, (i) => { i.uploads[1].content = "{}\n"; }), violations: [/node_exporter\/web.yml has no `tls_server_config`/] },
-    { when: "TLS 1.2 is accepted where 1.3 is required", input: prometheus, config: { minTlsVersion: "1.3" }, violations: [/prometheus\/web.yml: `min_version` is TLS12/, /node_exporter\/web.yml: `min_version` is TLS12/] },
-    { when: "the web config is not YAML", input: changed(prometheus, (i) => { i.uploads[1].content = "tls_server_config: [unclosed"; }), violations: [/is not valid YAML/] },
-    { when: "the secret web config is encrypted in a state file", input: changed(prometheus, (i) => { i.uploads[0].content = encrypted(); }) },
-]);
-
-const promConfig = (jobs: Record<string, unknown>[]) => stringify({
-    scrape_configs: jobs,
-    alerting: { alertmanagers: [{ scheme: "https", tls_config: { ca_file: "/etc/prometheus/tls/ca.crt" }, static_configs: [{ targets: ["alertmanager:9093"] }] }] },
-});
-const JOBS = [
-    { job_name: "prometheus", scheme: "https", tls_config: { ca_file: "/etc/prometheus/tls/ca.crt", server_name: "prometheus" } },
-    { job_name: "cadvisor", scheme: "http", static_configs: [{ targets: ["cadvisor:8080"] }] },
-];
-const scraper = compliantContainer("service-stack-test-prometheus", { uploads: [upload("/etc/prometheus/prometheus.yml", promConfig(JOBS))] });
-const cadvisorExempt = { exemptions: [{ scrapeJob: "cadvisor", reason: "cAdvisor has no TLS server (google/cadvisor#2539)" }] };
-specifyResourcePolicy(requireTlsScrapeTargets, scraper, [
-    { when: "a job without an exemption scrapes over HTTP", input: changed(scraper, (i) => { i.uploads[0].content = promConfig([...JOBS, { job_name: "api", scheme: "http" }]); }), violations: [/scrape job api uses plain HTTP/] },
-    { when: "a job leaves the scheme at Prometheus' http default", input: changed(scraper, (i) => { i.uploads[0].content = promConfig([...JOBS, { job_name: "redis" }]); }), violations: [/scrape job redis uses plain HTTP/] },
-    { when: "a job skips certificate verification", input: changed(scraper, (i) => { i.uploads[0].content = promConfig([{ ...JOBS[0], tls_config: { insecure_skip_verify: true } }, JOBS[1]]); }), violations: [/prometheus skips certificate verification/] },
-    { when: "the cadvisor exemption is missing", input: scraper, config: { exemptions: [] }, violations: [/scrape job cadvisor uses plain HTTP/] },
-], cadvisorExempt);
