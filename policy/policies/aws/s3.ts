@@ -1,6 +1,24 @@
-import type { StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { AWS } from "../../lib/awsTypes";
 import { field, UNREADABLE } from "../../lib/values";
+
+/** Type tokens of the resources that turn on S3 server access logging for a bucket (@pulumi/aws v7 and its V2 alias). */
+export const BUCKET_LOGGING_TYPES = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
+
+/** The stack's S3 buckets; a policy about buckets does not apply to a stack without one. */
+function stackBuckets(args: StackValidationArgs): PolicyResource[] {
+    const buckets = args.resources.filter((r) => r.type === AWS.bucket || r.type === AWS.bucketV2);
+    if (buckets.length === 0) args.notApplicable("no S3 buckets");
+    return buckets;
+}
+
+/**
+ * The values other resources may refer to a bucket by (id, name, ARN), readable ones only: in @pulumi/aws its
+ * public access block, encryption, policy and logging are separate resources that name the bucket.
+ */
+function bucketReferences(bucket: PolicyResource): unknown[] {
+    return [field(() => bucket.props.id), field(() => bucket.props.bucket), field(() => bucket.props.arn)].filter((v) => v !== UNREADABLE && v !== undefined);
+}
 
 /** True when a bucket policy document denies requests without TLS (`aws:SecureTransport` false). */
 export function deniesInsecureTransport(policy: unknown): boolean {
@@ -29,8 +47,7 @@ export const requireS3BucketProtection: StackValidationPolicy = {
     remediationSteps: "Declare a BucketPublicAccessBlock (all four flags true), a BucketServerSideEncryptionConfiguration (aws:kms) and a BucketPolicy denying `aws:SecureTransport = false` for the bucket.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const buckets = args.resources.filter((r) => r.type === AWS.bucket || r.type === AWS.bucketV2);
-        if (buckets.length === 0) args.notApplicable("no S3 buckets");
+        const buckets = stackBuckets(args);
         // Resources that name a bucket: those that certainly do, and whether any might (reference unknown in preview).
         const referring = (types: string[], ids: unknown[]) => {
             const candidates = args.resources.filter((r) => types.includes(r.type));
@@ -38,7 +55,7 @@ export const requireS3BucketProtection: StackValidationPolicy = {
             return { matches: refs.filter((x) => ids.includes(x.ref)).map((x) => x.r), undecided: refs.some((x) => x.ref === UNREADABLE) };
         };
         for (const bucket of buckets) {
-            const ids = [field(() => bucket.props.id), field(() => bucket.props.bucket), field(() => bucket.props.arn)].filter((v) => v !== UNREADABLE && v !== undefined);
+            const ids = bucketReferences(bucket);
             if (ids.length === 0) continue;
             // An unknown value during preview counts as satisfying: no violation is reported on what cannot be read.
             const checks: [string[], (r: (typeof buckets)[number]) => boolean, string][] = [
@@ -54,16 +71,6 @@ export const requireS3BucketProtection: StackValidationPolicy = {
     },
 };
 
-/** Type tokens of the resources that turn on S3 server access logging for a bucket (@pulumi/aws v7 and its V2 alias). */
-export const BUCKET_LOGGING_TYPES = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
-
-type Resource = Parameters<StackValidationPolicy["validateStack"]>[0]["resources"][number];
-
-/** The values a resource may be referred to by (id, name, ARN), readable ones only. */
-function names(bucket: Resource): unknown[] {
-    return [field(() => bucket.props.id), field(() => bucket.props.bucket), field(() => bucket.props.arn)].filter((v) => v !== UNREADABLE && v !== undefined);
-}
-
 /**
  * Requires server access logging on every S3 bucket, into another bucket: who read or changed which object is
  * otherwise not recorded anywhere (CloudTrail logs object-level calls only when data events are bought). A bucket
@@ -76,8 +83,7 @@ export const requireS3AccessLogging: StackValidationPolicy = {
     remediationSteps: "Declare an `aws.s3.BucketLogging` for the bucket with `targetBucket` set to the stack's access-log bucket and a `targetPrefix` of its own; the target bucket's policy must let `logging.s3.amazonaws.com` put objects under that prefix, and it must use SSE-S3 (S3 cannot write access logs with a KMS key).",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
-        const buckets = args.resources.filter((r) => r.type === AWS.bucket || r.type === AWS.bucketV2);
-        if (buckets.length === 0) args.notApplicable("no S3 buckets");
+        const buckets = stackBuckets(args);
         const loggings = args.resources.filter((r) => BUCKET_LOGGING_TYPES.includes(r.type)).map((r) => ({ source: field(() => r.props.bucket), target: field(() => r.props.targetBucket) }));
         const albLogTargets = args.resources
             .filter((r) => r.type === AWS.lb || r.type === AWS.alb)
@@ -85,7 +91,7 @@ export const requireS3AccessLogging: StackValidationPolicy = {
         // A reference unknown during preview may be any bucket: nothing can be called missing then.
         if ([...loggings.flatMap((l) => [l.source, l.target]), ...albLogTargets].includes(UNREADABLE)) return;
         for (const bucket of buckets) {
-            const ids = names(bucket);
+            const ids = bucketReferences(bucket);
             if (ids.length === 0) continue;
             const own = loggings.filter((l) => ids.includes(l.source));
             if (own.some((l) => !ids.includes(l.target))) continue;
