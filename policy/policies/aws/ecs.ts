@@ -31,7 +31,7 @@ function containerDefinitions(raw: unknown, report: (m: string) => void): EcsCon
     }
 }
 
-/** Forbids credentials in ECS task environments; they belong in `secrets` (Secrets Manager / SSM). */
+/** Forbids credentials in ECS container `environment`; they come from Secrets Manager through `secrets`. */
 export const disallowEcsPlaintextSecrets: ResourceValidationPolicy = {
     name: "disallow-ecs-plaintext-secrets",
     description: "ECS container definitions carry no credential in `environment`; credentials come from Secrets Manager through `secrets`.",
@@ -74,7 +74,10 @@ function rootInitShortfalls(def: EcsContainerDefinition, all: readonly EcsContai
     ];
 }
 
-/** Requires hardened ECS containers: not privileged, read-only root, non-root user (or a capability-less root init). */
+/**
+ * Requires hardened ECS containers: not privileged, read-only root, a non-root user with every capability dropped;
+ * only a one-shot init container that keeps no capability but CHOWN may run as root.
+ */
 export const requireEcsContainerHardening: ResourceValidationPolicy = {
     name: "require-ecs-container-hardening",
     description: "ECS containers are not privileged, have a read-only root filesystem and run as a non-root user with every capability dropped; only a one-shot init container that keeps no capability but CHOWN may run as root.",
@@ -101,7 +104,7 @@ export const requireEcsContainerHardening: ResourceValidationPolicy = {
     }),
 };
 
-/** Forbids task definitions that pull Docker Hub images anonymously. */
+/** Forbids ECS containers that pull Docker Hub images anonymously (rate-limited per NAT address). */
 export const disallowAnonymousDockerHubPulls: ResourceValidationPolicy = {
     name: "disallow-anonymous-docker-hub-pulls",
     description: "ECS containers do not pull images anonymously from Docker Hub (or a front that redirects to it), which limits anonymous pulls per IP: every task start behind one NAT address counts.",

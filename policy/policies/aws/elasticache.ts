@@ -29,7 +29,7 @@ export const requireElasticacheEncryption: ResourceValidationPolicy = {
     }),
 };
 
-/** Requires automatic failover across zones (mandatory in production). */
+/** Requires ElastiCache replication groups to fail over automatically across availability zones. */
 export const requireElasticacheFailover: ResourceValidationPolicy = {
     name: "require-elasticache-failover",
     description: "ElastiCache replication groups fail over automatically across availability zones.",

@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { AWS } from "../../lib/awsTypes";
 import { onTypes } from "../../lib/validations";
 
-/** Requires KMS key rotation. */
+/** Requires symmetric KMS keys to rotate automatically. */
 export const requireKmsKeyRotation: ResourceValidationPolicy = {
     name: "require-kms-key-rotation",
     description: "Symmetric KMS keys rotate automatically.",

@@ -13,7 +13,7 @@ interface RdsProps {
     engine?: string;
 }
 
-/** Requires RDS storage encryption. */
+/** Requires RDS instances and clusters to encrypt their storage (and so their snapshots and backups). */
 export const requireRdsEncryption: ResourceValidationPolicy = {
     name: "require-rds-encryption",
     description: "RDS instances and clusters encrypt their storage (and so their snapshots and backups).",
@@ -50,7 +50,7 @@ export const requireRdsBackups: ResourceValidationPolicy = {
     }),
 };
 
-/** Requires deletion protection on databases (mandatory in production). */
+/** Requires deletion protection on RDS instances and clusters. */
 export const requireRdsDeletionProtection: ResourceValidationPolicy = {
     name: "require-rds-deletion-protection",
     description: "RDS instances and clusters have deletion protection.",
@@ -61,7 +61,7 @@ export const requireRdsDeletionProtection: ResourceValidationPolicy = {
     }),
 };
 
-/** Requires Multi-AZ database instances (mandatory in production). */
+/** Requires Multi-AZ RDS instances, so a zone failure fails over instead of taking the database down. */
 export const requireRdsMultiAz: ResourceValidationPolicy = {
     name: "require-rds-multi-az",
     description: "RDS instances run Multi-AZ, so a zone failure fails over instead of taking the database down.",
@@ -72,7 +72,7 @@ export const requireRdsMultiAz: ResourceValidationPolicy = {
     }),
 };
 
-/** Requires PostgreSQL parameter groups to force TLS. */
+/** Requires PostgreSQL parameter groups to set `rds.force_ssl = 1`, so the database refuses connections without TLS. */
 export const requireRdsForceSsl: ResourceValidationPolicy = {
     name: "require-rds-force-ssl",
     description: "PostgreSQL parameter groups set `rds.force_ssl = 1`, so the database refuses connections without TLS.",

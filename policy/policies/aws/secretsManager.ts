@@ -3,7 +3,7 @@ import { AWS } from "../../lib/awsTypes";
 import { onTypes } from "../../lib/validations";
 import { field } from "../../lib/values";
 
-/** Requires Secrets Manager secrets encrypted with a customer-managed KMS key. */
+/** Requires Secrets Manager secrets encrypted with the stack's KMS key, not the account default. */
 export const requireSecretsManagerKms: ResourceValidationPolicy = {
     name: "require-secrets-manager-kms",
     description: "Secrets Manager secrets are encrypted with the stack's KMS key, not the account default.",

@@ -6,7 +6,6 @@ import { onTypes } from "../../lib/validations";
 import { field, items, plainProps, readable, text } from "../../lib/values";
 
 const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
-
 const INGRESS_DEFAULTS = { publicPorts: [80, 443], publicSecurityGroups: ["*-alb*", "*-lb*"] };
 
 /** Requires internet-wide ingress only on the load balancer's security group, and only for the web ports. */

@@ -69,7 +69,7 @@ export const requireReadOnlyRootFilesystem: ResourceValidationPolicy = {
     }),
 };
 
-/** Requires a non-root user. */
+/** Requires containers to run as a non-root user set explicitly (`user: "uid:gid"`). */
 export const requireNonRootUser: ResourceValidationPolicy = {
     name: "require-non-root-user",
     description: "Containers run as a non-root user set explicitly (`user: \"uid:gid\"`).",

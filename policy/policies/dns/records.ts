@@ -6,7 +6,6 @@ import { onTypes } from "../../lib/validations";
 import { field, text, UNREADABLE } from "../../lib/values";
 
 export const ROUTE53_RECORD = "aws:route53/record:Record";
-
 export const ALB_LISTENER_RULE = "aws:lb/listenerRule:ListenerRule";
 
 function normaliseHost(name: string): string {

@@ -5,14 +5,13 @@ import { field, text } from "../../lib/values";
 
 /** redis_exporter's accepted spellings of `REDIS_EXPORTER_TLS_SERVER_MIN_VERSION` (it exits on anything else). */
 const REDIS_EXPORTER_TLS_VERSIONS = ["TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3"];
-
 const REDIS_EXPORTER_TLS_ENV = "REDIS_EXPORTER_TLS_SERVER_MIN_VERSION";
 
 function tlsSpellingProblem(value: string, where: string): string | undefined {
     return REDIS_EXPORTER_TLS_VERSIONS.includes(value) ? undefined : `${where}${REDIS_EXPORTER_TLS_ENV} is "${value}": redis_exporter accepts only ${REDIS_EXPORTER_TLS_VERSIONS.join(", ")} and exits on anything else (exporter-toolkit's "TLS13" included).`;
 }
 
-/** Requires exporter TLS-version settings spelled the way the exporter's program parses them. */
+/** Requires redis_exporter's minimum TLS version spelled as redis_exporter parses it (`TLS1.3`, not exporter-toolkit's `TLS13`). */
 export const requireExporterTlsVersionSpelling: ResourceValidationPolicy = {
     name: "require-exporter-tls-version-spelling",
     description: "redis_exporter's `REDIS_EXPORTER_TLS_SERVER_MIN_VERSION` (Docker env and ECS container environment) is one of `TLS1.0`…`TLS1.3`: redis_exporter exits in a loop on exporter-toolkit's `TLS12`/`TLS13`.",

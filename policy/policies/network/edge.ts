@@ -34,7 +34,7 @@ function onlyRedirects(site: CaddyBlock, blocks: readonly CaddyBlock[]): boolean
     });
 }
 
-/** Requires the edge (any container with a Caddyfile) to add the security headers on every HTTPS site. */
+/** Requires the edge (any container with a Caddyfile) to add the security headers on every site it serves over HTTPS. */
 export const requireSecurityHeaders: ResourceValidationPolicy = {
     name: "require-security-headers",
     description: "The edge adds HSTS, CSP, X-Frame-Options, X-Content-Type-Options and Referrer-Policy on every site it serves.",

@@ -38,7 +38,6 @@ export const requireStrongPrivateKeys: ResourceValidationPolicy = {
 };
 
 const HOURS_PER_DAY = 24;
-
 const CERT_DEFAULTS = { maxValidityHours: 825 * HOURS_PER_DAY, maxCaValidityHours: 3650 * HOURS_PER_DAY };
 
 /** Requires bounded certificate lifetimes and early renewal on `pulumi up`. */
