@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { allPolicies } from "../policy/policies";
-import { EffectiveConfig, evaluate, PolicyConfigError, reconcileConfig, StackResource } from "./lib/policyEngine";
+import { EffectiveConfig, PolicyConfigError, reconcileConfig } from "./lib/policyConfig";
+import { evaluate, StackResource } from "./lib/policyEngine";
 import { buildReport, formatReport, ReportContext } from "./lib/report";
 import { parseStackExport, resourcesWithEncryptedInputs, StackExportError, stackOf } from "./lib/stackExport";
 

@@ -1,6 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { exemptionNotice, Exemption, exemptionTarget } from "../../policy/lib/config";
-import { blocks, EffectiveConfig, Evaluation, Finding, FindingLevel } from "./policyEngine";
+import { EffectiveConfig } from "./policyConfig";
+import { blocks, Evaluation, Finding, FindingLevel } from "./policyEngine";
 
 /** What was checked, for the report's header. */
 export interface ReportContext {

@@ -4,7 +4,8 @@ import * as path from "path";
 import type { Policies } from "@pulumi/policy";
 import { allPolicies } from "../../policy/policies";
 import { schemaErrors } from "../../scripts/lib/configSchema";
-import { checkResource, checkStack, reconcileConfig } from "../../scripts/lib/policyEngine";
+import { reconcileConfig } from "../../scripts/lib/policyConfig";
+import { checkResource, checkStack } from "../../scripts/lib/policyEngine";
 import { UNKNOWN } from "./support/fixtures";
 import { COMPLIANT_FIXTURES, FIXTURE_COVERAGE } from "./support/policySpec";
 
