@@ -1,5 +1,5 @@
 import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { EffectiveConfig, reconcileConfig } from "./policyConfig";
+import { EffectiveConfig, reconcileConfig } from "./packConfig";
 import { isUnknownValueError, NotApplicableSignal, resourceValidationArgs, stackValidationArgs } from "./validationArgs";
 
 /**

@@ -1,6 +1,6 @@
 import type { PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import type { EffectiveConfig } from "./policyConfig";
+import type { EffectiveConfig } from "./packConfig";
 import type { StackResource } from "./policyEngine";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";

@@ -5,7 +5,7 @@ import { allPolicies } from "../../policy/policies";
 import { disallowPrivileged, requireNonRootUser } from "../../policy/policies/containers/leastPrivilege";
 import { requireMemoryLimit } from "../../policy/policies/containers/operations";
 import { requireMinimumPasswordLength } from "../../policy/policies/secrets/passwords";
-import { PolicyConfigError, reconcileConfig } from "../../scripts/lib/policyConfig";
+import { PolicyConfigError, reconcileConfig } from "../../scripts/lib/packConfig";
 import { blocks, evaluate } from "../../scripts/lib/policyEngine";
 import { resourceValidationArgs, stackValidationArgs } from "../../scripts/lib/validationArgs";
 import { changed, compliantContainer, encrypted, resource, secret, UNKNOWN } from "./support/fixtures";

@@ -4,7 +4,7 @@ import * as path from "path";
 import { ConfigError } from "../../components/settings/validate";
 import { allPolicies } from "../../policy/policies";
 import { recordStack, OfflineRun } from "../../scripts/lib/offlineRun";
-import { EffectiveConfig, reconcileConfig } from "../../scripts/lib/policyConfig";
+import { EffectiveConfig, reconcileConfig } from "../../scripts/lib/packConfig";
 import { evaluate, Evaluation, StackResource } from "../../scripts/lib/policyEngine";
 import { unwrapSecrets } from "../../scripts/lib/validationArgs";
 

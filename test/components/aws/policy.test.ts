@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { allPolicies } from "../../../policy/policies";
 import { OfflineRun, recordStack } from "../../../scripts/lib/offlineRun";
-import { reconcileConfig } from "../../../scripts/lib/policyConfig";
+import { reconcileConfig } from "../../../scripts/lib/packConfig";
 import { evaluate, Evaluation, StackResource } from "../../../scripts/lib/policyEngine";
 import { unwrapSecrets } from "../../../scripts/lib/validationArgs";
 import { ON_AWS } from "../../support/awsRun";

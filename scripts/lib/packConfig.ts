@@ -1,5 +1,5 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
-import { schemaErrors } from "./configSchema";
+import { schemaErrors } from "./parameterSchema";
 
 /** A policy's effective configuration: enforcement level and parameters (schema defaults, then the config file). */
 export interface EffectiveConfig {

@@ -1,6 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { exemptionNotice, Exemption, exemptionTarget } from "../../policy/lib/config";
-import { EffectiveConfig } from "./policyConfig";
+import { EffectiveConfig } from "./packConfig";
 import { blocks, Evaluation, Finding, FindingLevel } from "./policyEngine";
 
 /** What was checked, for the report's header. */
