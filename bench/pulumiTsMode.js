@@ -21,9 +21,9 @@ require(tsnodeRequire).register({
 
 const stack = process.argv[2] || "dev";
 const pulumi = require("@pulumi/pulumi");
-const { RecordingMocks } = require("../test/support/mocks");
-const { stackConfig, PROJECT } = require("../test/support/stackConfig");
-const { EXAMPLE_SECRETS } = require("../test/support/runProgram");
+const { RecordingMocks } = require("../harness/mocks");
+const { stackConfig, PROJECT } = require("../harness/stackConfig");
+const { EXAMPLE_SECRETS } = require("../harness/runProgram");
 
 class TimedMocks extends RecordingMocks {
     newResource(args) {

@@ -41,10 +41,10 @@ for (const stack of STACKS) {
 // `passwordLength` would instead rotate every generated password at once.
 async function changeSets(): Promise<void> {
     const { changedResources, ON_AWS, RotatingMocks, runOnAws } = await import("../test/support/awsRun");
-    const { runWithMocks } = await import("../test/support/runProgram");
+    const { runWithMocks } = await import("../harness/runProgram");
     const prefix = "service-stack-production";
     const baseline = await runOnAws("production");
-    const cases: [string, () => Promise<{ mocks: { resources: import("../test/support/mocks").RecordedResource[] } }>][] = [
+    const cases: [string, () => Promise<{ mocks: { resources: import("../harness/mocks").RecordedResource[] } }>][] = [
         ["API image (images.api 1.4.2 -> 1.4.3)", () => runOnAws("production", { images: { api: "registry.example.com/agente-api:1.4.3" } })],
         ["Grafana dashboard (api.metricNames.requestsTotal)", () => runOnAws("production", { api: { metricNames: { requestsTotal: "api_requests_total" } } })],
         ["Redis password rotation", () => runWithMocks(new RotatingMocks([`${prefix}-secrets-redis`]), "production", { ...ON_AWS })],

@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { allPolicies } from "../policy/policies";
-import { EffectiveConfig, evaluate, PolicyConfigError, reconcileConfig, StackResource } from "./lib/policyEngine";
-import { buildReport, formatReport, ReportContext } from "./lib/report";
+import { EffectiveConfig, PolicyConfigError, reconcileConfig } from "./lib/packConfig";
+import { evaluate, StackResource } from "./lib/policyEngine";
+import { buildReport, formatReport, ReportContext } from "./lib/policyReport";
 import { parseStackExport, resourcesWithEncryptedInputs, StackExportError, stackOf } from "./lib/stackExport";
 
 /**

@@ -1,5 +1,6 @@
 import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { checkedExemptions, ConfigSource, exemptionFor, exemptionNotice } from "./config";
+import { onTypes } from "./validations";
 import { field, items, known, readable, text, Unreadable, UNREADABLE } from "./values";
 
 /** Type tokens of the Docker provider resources the pack checks. */
@@ -86,14 +87,6 @@ export function labelValue(container: ContainerProps, label: string): string | u
     return undefined;
 }
 
-/** A validation that runs only on resources of the given types, with their props typed. */
-export function onTypes<P>(types: readonly string[], check: (props: P, args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
-    return (args, report) => {
-        if (!types.includes(args.type)) return;
-        check(args.props as P, args, report);
-    };
-}
-
 /** A validation that runs only on Docker containers. */
 export function onContainers(check: (container: ContainerProps, args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
     return onTypes<ContainerProps>([DOCKER.container], check);
@@ -103,6 +96,19 @@ export function onContainers(check: (container: ContainerProps, args: ResourceVa
 export function containerName(container: ContainerProps): string | undefined {
     const name = text(known(() => container.name));
     return name === UNREADABLE ? undefined : name;
+}
+
+/** True when a Docker `user` value names root (uid 0 or `root`), or is empty (the image default, usually root). */
+export function isRootUser(user: string | undefined): boolean {
+    if (user === undefined || user.trim() === "") return true;
+    const name = user.split(":")[0]?.trim() ?? "";
+    return name === "0" || name === "root" || name === "";
+}
+
+/** Parses an upload's octal mode string (`0400`, `400`, `0o600`); NaN when it is not one. */
+export function parseMode(permissions: string): number {
+    const digits = permissions.trim().replace(/^0o/i, "");
+    return /^[0-7]{3,4}$/.test(digits) ? parseInt(digits, 8) : NaN;
 }
 
 /** Marks the policy not applicable to this container when the policy config exempts it (reason reported). */

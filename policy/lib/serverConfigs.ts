@@ -79,3 +79,6 @@ export function tlsVersionRank(version: string): number {
     const m = /(?:^|tls\s*v?|version\s*tls)\s*1[._]?([0-3])$/i.exec(version.trim());
     return m ? Number(m[1]) : NaN;
 }
+
+/** The `minTlsVersion` parameter of the policies that check a server's TLS configuration. */
+export const MIN_TLS_VERSION_SCHEMA = { type: "string" as const, enum: ["1.2", "1.3"], default: "1.2", description: "Lowest TLS version servers may accept." };

@@ -72,3 +72,8 @@ export function field<T>(read: () => T): T | Unreadable {
 export function readable<T>(list: readonly (T | Unreadable)[]): T[] {
     return list.filter((v): v is T => v !== UNREADABLE);
 }
+
+/** The named properties of a resource as plain strings; unknown and encrypted values become UNREADABLE. */
+export function plainProps(props: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+    return Object.fromEntries(names.map((n) => [n, text(field(() => props[n]))]));
+}

@@ -1,15 +1,9 @@
 import type { Policies } from "@pulumi/policy";
 import { awsPolicies } from "./aws";
 import { containerPolicies } from "./containers";
-import { disallowCredentialsInPlainInputs } from "./disallowCredentialsInPlainInputs";
-import { disallowEcsPublicIp } from "./disallowEcsPublicIp";
 import { dnsPolicies } from "./dns";
 import { dockerEnginePolicies } from "./dockerEngine";
 import { networkPolicies } from "./network";
-import { requireDatabaseBackups } from "./requireDatabaseBackups";
-import { requireEfsEncryption } from "./requireEfsEncryption";
-import { requireLbDeletionProtection } from "./requireLbDeletionProtection";
-import { requireS3AccessLogging } from "./requireS3AccessLogging";
 import { secretPolicies } from "./secrets";
 import { stackPolicies } from "./stack";
 import { tlsPolicies } from "./tls";
@@ -19,15 +13,9 @@ export const allPolicies: Policies = [
     ...containerPolicies,
     ...dockerEnginePolicies,
     ...secretPolicies,
-    disallowCredentialsInPlainInputs,
     ...tlsPolicies,
     ...networkPolicies,
     ...dnsPolicies,
     ...stackPolicies,
     ...awsPolicies,
-    requireS3AccessLogging,
-    requireEfsEncryption,
-    requireLbDeletionProtection,
-    disallowEcsPublicIp,
-    requireDatabaseBackups,
 ];

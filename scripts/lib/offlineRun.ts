@@ -1,47 +1,14 @@
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
-import { buildSettings } from "../../components/settings/buildSettings";
-import { cacheReadsCredentials } from "../../components/aws/Registries";
-import { REGISTRY_SECRET_KEYS, RegistrySecretKey, SECRET_KEYS, SecretKey, StackSettings } from "../../components/settings/types";
-import { EXAMPLE_SECRETS, runProgram } from "../../test/support/runProgram";
-import { PROJECT, stackConfig } from "../../test/support/stackConfig";
+import type { StackSettings } from "../../components/settings/types";
+import { EXAMPLE_SECRETS, runProgram } from "../../harness/runProgram";
+import { requiredSecrets, StackSecretKey, stackSettings } from "../../harness/stackSettings";
 import type { StackResource } from "./policyEngine";
 
 /**
- * The program run offline: `createStack()` under Pulumi's mocks with a stack's configuration (the test suite's own
- * harness, test/support/runProgram.ts), each registration recorded with the options the engine would see.
+ * The program run offline: `createStack()` under Pulumi's mocks with a stack's configuration (harness/runProgram.ts,
+ * the runner the tests use too), each registration recorded with the options the engine would see.
  */
-
-/** The validated settings of a stack (stack files plus `overrides`), with every receiver secret present. */
-export function settingsFor(stack: string, overrides: Record<string, unknown> = {}): StackSettings {
-    const values: Record<string, unknown> = {};
-    for (const [fullKey, text] of Object.entries(stackConfig(stack, overrides))) {
-        if (!fullKey.startsWith(`${PROJECT}:`)) continue;
-        const key = fullKey.slice(PROJECT.length + 1);
-        try {
-            values[key] = JSON.parse(text);
-        } catch {
-            values[key] = text;
-        }
-    }
-    const secretKeys = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS];
-    for (const key of secretKeys) values[key] = EXAMPLE_SECRETS[key];
-    return buildSettings({ project: PROJECT, stack, values, secretKeys: new Set(secretKeys) });
-}
-
-/** The secret config keys a stack's enabled receivers and image pulls need (what `pulumi config set --secret` must provide). */
-export function secretsNeeded(settings: StackSettings): (SecretKey | RegistrySecretKey)[] {
-    const a = settings.alerting;
-    const needed: (SecretKey | RegistrySecretKey)[] = [];
-    if (settings.aws && cacheReadsCredentials({ settings })) needed.push("dockerHubAccessToken");
-    if (settings.aws?.teamRegistryUsername) needed.push("teamRegistryPassword");
-    if (a.slack) needed.push("slackWebhookUrl");
-    if (a.email?.username) needed.push("smtpPassword");
-    if (a.pagerduty) needed.push("pagerdutyRoutingKey");
-    if (a.webhook) needed.push("webhookUrl");
-    if (a.watchdog) needed.push("watchdogUrl");
-    return needed;
-}
 
 interface RegisterRequest {
     getType(): string;
@@ -118,18 +85,18 @@ export interface OfflineRun {
     readonly settings: StackSettings;
     readonly resources: StackResource[];
     /** Secret config keys given dummy values for the run. */
-    readonly secrets: (SecretKey | RegistrySecretKey)[];
+    readonly secrets: StackSecretKey[];
 }
 
 /**
  * Runs the program for `stack` under mocks (config from Pulumi.yaml, Pulumi.<stack>.yaml and `overrides`; dummy
- * values for the secrets its receivers need) and returns every resource it registers. Throws the program's
+ * values for the secrets its receivers and registries need) and returns every resource it registers. Throws the program's
  * ConfigError when the configuration is invalid.
  */
 export async function recordStack(stack: string, overrides: Record<string, unknown> = {}): Promise<OfflineRun> {
-    const settings = settingsFor(stack, overrides);
-    const needed = secretsNeeded(settings);
+    const needed = requiredSecrets(stack, overrides);
     const secrets = Object.fromEntries(needed.map((key) => [key, EXAMPLE_SECRETS[key] as string]));
+    const settings = stackSettings(stack, overrides, secrets);
     // Pulumi records a stack trace for every promise it creates (runtime/debuggable.ts); under ts-node each trace is
     // source-mapped, which made a run take ~2 s. One frame (where an error was thrown) keeps runs near 0.4 s.
     const stackTraceLimit = Error.stackTraceLimit;

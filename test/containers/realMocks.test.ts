@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { unwrap } from "../support/mocks";
+import { unwrap } from "../../harness/mocks";
 import { requireTool } from "../support/tools";
 import { RealisticMocks, runRealistic } from "./support/realMocks";
 import { randomPassword } from "./support/realRandom";

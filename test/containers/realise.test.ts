@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { RecordedResource, RecordingMocks, unwrap } from "../support/mocks";
+import { RecordedResource, RecordingMocks, unwrap } from "../../harness/mocks";
 import { DOCKER_TARGETS } from "../support/stackFiles";
-import { runProgram } from "../support/runProgram";
+import { runProgram } from "../../harness/runProgram";
 import { findTool } from "../support/tools";
 import { planContainer } from "./support/containerPlan";
 import { goDuration, UntranslatedField } from "./support/containerFields";

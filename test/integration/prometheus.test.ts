@@ -10,7 +10,7 @@ import { WATCHDOG_ALERT } from "../../components/render/alertmanager";
 import { SCRAPE_JOB_NAMES } from "../../components/render/prometheus";
 import { renderWebConfig } from "../../components/render/webConfig";
 import { workloadSpecs } from "../../components/services/catalogue";
-import { EXAMPLE_SECRETS } from "../support/runProgram";
+import { EXAMPLE_SECRETS } from "../../harness/runProgram";
 import { closeServer, eventually, freePort, request, suiteServers } from "../support/servers";
 import { DOCKER_TARGETS, Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
 import { announceVersion, requireTool, tempDir } from "../support/tools";

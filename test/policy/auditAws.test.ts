@@ -6,7 +6,7 @@ import { recordStack } from "../../scripts/lib/offlineRun";
 import type { StackResource } from "../../scripts/lib/policyEngine";
 import { runCli } from "../../scripts/policy";
 import { ON_AWS } from "../support/awsRun";
-import { toStackExport } from "../support/stackExport";
+import { toStackExport } from "../support/stackExportWriter";
 
 async function audit(resources: readonly StackResource[]): Promise<{ code: number; stdout: string }> {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "audit-aws-")), "state.json");

@@ -3,16 +3,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { PLAIN_HTTP_JOBS } from "../../components/render/prometheus";
 import { CONFIG_PATHS, EDGE_CONTAINER_PORTS, JAEGER_PORTS, SECRETS_DIR, servingSpecs, workloadSpecs } from "../../components/services/catalogue";
-import { buildSettings } from "../../components/settings/buildSettings";
 import { DEFAULT_IMAGES } from "../../components/settings/defaults";
-import { REGISTRY_SECRET_KEYS, SECRET_KEYS, SERVICES, StackSettings, WORKLOADS } from "../../components/settings/types";
+import { SERVICES, WORKLOADS } from "../../components/settings/types";
 import { imageLocation } from "../../policy/lib/images";
-import { DEFAULT_DATA_PORTS } from "../../policy/policies/network";
-import { DEFAULT_SECRET_PATHS } from "../../policy/policies/secrets";
-import { SERVICE_COMPONENTS } from "../../policy/policies/stack";
-import { requireWebConfigTlsAndAuth } from "../../policy/policies/tls";
+import { DEFAULT_DATA_PORTS } from "../../policy/policies/network/publishedPorts";
+import { DEFAULT_SECRET_PATHS } from "../../policy/policies/secrets/secretFiles";
+import { SERVICE_COMPONENTS } from "../../policy/policies/stack/services";
+import { requireWebConfigTlsAndAuth } from "../../policy/policies/tls/monitoring";
 import { globMatches } from "../../policy/lib/config";
-import { PROJECT, stackConfig } from "../support/stackConfig";
+import { stackSettings } from "../../harness/stackSettings";
 
 /**
  * The pack is self-contained (the CLI runs it from policy/), so it repeats a few of the program's constants on
@@ -21,22 +20,6 @@ import { PROJECT, stackConfig } from "../support/stackConfig";
 
 const CONFIG_DIR = path.resolve(__dirname, "..", "..", "policy", "config");
 const STACKS = { dev: "local", staging: "staging", production: "production" } as const;
-
-function settingsOf(stack: string): StackSettings {
-    const values: Record<string, unknown> = {};
-    for (const [key, text] of Object.entries(stackConfig(stack))) {
-        if (!key.startsWith(`${PROJECT}:`)) continue;
-        try {
-            values[key.slice(PROJECT.length + 1)] = JSON.parse(text);
-        } catch {
-            values[key.slice(PROJECT.length + 1)] = text;
-        }
-    }
-    // Receivers that need a secret get a placeholder, as `pulumi config set --secret` would provide.
-    const secretKeys = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS];
-    for (const key of secretKeys) values[key] = "placeholder";
-    return buildSettings({ project: PROJECT, stack, values, secretKeys: new Set(secretKeys) });
-}
 
 function policyConfig(environment: string): Record<string, Record<string, unknown>> {
     const file = JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, `${environment}.json`), "utf8")) as Record<string, unknown>;
@@ -49,7 +32,7 @@ describe("the pack's copies of the program's constants", () => {
     });
 
     it("treats every data and internal service port as a data port, and never the edge's own ports", () => {
-        const specs = workloadSpecs(settingsOf("dev"));
+        const specs = workloadSpecs(stackSettings("dev"));
         const internal = Object.entries(servingSpecs(specs)).filter(([w]) => w !== "edge" && w !== "api" && w !== "cadvisor").map(([, spec]) => spec.port);
         expect([...DEFAULT_DATA_PORTS].sort()).to.include.members([...internal, JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp]);
         expect(DEFAULT_DATA_PORTS).to.not.include.members([EDGE_CONTAINER_PORTS.http, EDGE_CONTAINER_PORTS.https]);
@@ -67,7 +50,7 @@ describe("the pack's copies of the program's constants", () => {
 
 for (const [stack, environment] of Object.entries(STACKS)) {
     describe(`policy/config/${environment}.json and the ${stack} stack`, () => {
-        const settings = settingsOf(stack);
+        const settings = stackSettings(stack);
         const config = policyConfig(environment);
 
         it("allows the registry of every image the stack pulls", () => {

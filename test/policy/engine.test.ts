@@ -2,9 +2,12 @@ import { expect } from "chai";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import { allPolicies } from "../../policy/policies";
-import { disallowPrivileged, requireMemoryLimit, requireNonRootUser } from "../../policy/policies/containers";
-import { requireMinimumPasswordLength } from "../../policy/policies/secrets";
-import { blocks, evaluate, PolicyConfigError, reconcileConfig, resourceValidationArgs, stackValidationArgs } from "../../scripts/lib/policyEngine";
+import { disallowPrivileged, requireNonRootUser } from "../../policy/policies/containers/leastPrivilege";
+import { requireMemoryLimit } from "../../policy/policies/containers/operations";
+import { requireMinimumPasswordLength } from "../../policy/policies/secrets/passwords";
+import { PolicyConfigError, reconcileConfig } from "../../scripts/lib/packConfig";
+import { blocks, evaluate } from "../../scripts/lib/policyEngine";
+import { resourceValidationArgs, stackValidationArgs } from "../../scripts/lib/validationArgs";
 import { changed, compliantContainer, encrypted, resource, secret, UNKNOWN } from "./support/fixtures";
 
 const container = compliantContainer();

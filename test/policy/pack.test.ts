@@ -2,44 +2,30 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import type { Policies } from "@pulumi/policy";
-import * as aws from "../../policy/policies/aws";
-import * as containers from "../../policy/policies/containers";
-import * as disallowCredentialsInPlainInputs from "../../policy/policies/disallowCredentialsInPlainInputs";
-import * as disallowEcsPublicIp from "../../policy/policies/disallowEcsPublicIp";
-import * as dns from "../../policy/policies/dns";
-import * as dockerEngine from "../../policy/policies/dockerEngine";
 import { allPolicies } from "../../policy/policies";
-import * as network from "../../policy/policies/network";
-import * as requireDatabaseBackups from "../../policy/policies/requireDatabaseBackups";
-import * as requireEfsEncryption from "../../policy/policies/requireEfsEncryption";
-import * as requireLbDeletionProtection from "../../policy/policies/requireLbDeletionProtection";
-import * as requireS3AccessLogging from "../../policy/policies/requireS3AccessLogging";
-import * as secrets from "../../policy/policies/secrets";
-import * as stack from "../../policy/policies/stack";
-import * as tls from "../../policy/policies/tls";
-import { schemaErrors } from "../../scripts/lib/configSchema";
-import { checkResource, checkStack, reconcileConfig } from "../../scripts/lib/policyEngine";
+import { schemaErrors } from "../../scripts/lib/parameterSchema";
+import { reconcileConfig } from "../../scripts/lib/packConfig";
+import { checkResource, checkStack } from "../../scripts/lib/policyEngine";
 import { UNKNOWN } from "./support/fixtures";
 import { COMPLIANT_FIXTURES, FIXTURE_COVERAGE } from "./support/policySpec";
-// The fixture specs register their coverage when loaded; load them here too, so this file also runs on its own.
-import "./aws.test";
-import "./containers.test";
-import "./disallowCredentialsInPlainInputs.test";
-import "./disallowEcsPublicIp.test";
-import "./dns.test";
-import "./dockerEngine.test";
-import "./network.test";
-import "./requireDatabaseBackups.test";
-import "./requireEfsEncryption.test";
-import "./requireLbDeletionProtection.test";
-import "./requireS3AccessLogging.test";
-import "./secrets.test";
-import "./stack.test";
-import "./tls.test";
 
 const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
-// One module per domain, or per policy for the policies added one concern to a file.
-const MODULES = { aws, containers, dns, dockerEngine, network, secrets, stack, tls, disallowCredentialsInPlainInputs, disallowEcsPublicIp, requireDatabaseBackups, requireEfsEncryption, requireLbDeletionProtection, requireS3AccessLogging };
+const POLICIES_DIR = path.join(POLICY_DIR, "policies");
+
+/** Every `.ts` file under `dir`, relative to it, in name order. */
+function tsFiles(dir: string, relative = ""): string[] {
+    return fs.readdirSync(path.join(dir, relative), { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? tsFiles(dir, path.join(relative, e.name)) : e.name.endsWith(".ts") ? [path.join(relative, e.name)] : []))
+        .sort();
+}
+
+/** Each module under policy/policies/ by its path there (`aws/rds.ts`), loaded: a domain's concern files and its index. */
+const MODULES = new Map(tsFiles(POLICIES_DIR).map((file) => [file, require(path.join(POLICIES_DIR, file)) as Record<string, unknown>]));
+const CONCERN_FILES = [...MODULES.keys()].filter((f) => path.basename(f) !== "index.ts");
+const DOMAINS = [...new Set(CONCERN_FILES.map((f) => path.dirname(f)))];
+
+// The fixture specs register their coverage when loaded; load them here too, so this file also runs on its own.
+for (const domain of DOMAINS) for (const spec of tsFiles(path.join(__dirname, domain))) require(path.join(__dirname, domain, spec));
 
 type AnyPolicy = Policies[number];
 
@@ -80,18 +66,32 @@ describe("the policy pack", () => {
         expect(pack.policies).to.equal(allPolicies);
     });
 
-    for (const [domain, module] of Object.entries(MODULES)) {
-        it(`includes every policy exported by policies/${domain}.ts (none silently dropped)`, () => {
-            const exported = Object.values(module).filter(isPolicy);
-            expect(exported.length, `${domain} exports policies`).to.be.greaterThan(0);
+    for (const file of CONCERN_FILES) {
+        it(`includes every policy exported by policies/${file} (none silently dropped)`, () => {
+            const exported = Object.values(MODULES.get(file)!).filter(isPolicy);
+            // A file under policies/ holds policies; shared helpers belong in policy/lib/.
+            expect(exported.length, `${file} exports policies`).to.be.greaterThan(0);
             for (const policy of exported) expect(pack.policies, policy.name).to.include(policy);
         });
     }
 
-    it("has no policy that is not exported by a domain module", () => {
-        const exported = new Set(Object.values(MODULES).flatMap((m) => Object.values(m).filter(isPolicy)));
+    it("has no policy that is not exported by a file under policies/<domain>/", () => {
+        const exported = new Set(CONCERN_FILES.flatMap((f) => Object.values(MODULES.get(f)!).filter(isPolicy)));
         for (const policy of pack.policies) expect(exported.has(policy), policy.name).to.equal(true);
     });
+
+    for (const domain of DOMAINS) {
+        it(`lists in policies/${domain}/index.ts exactly the policies of policies/${domain}/, in pack order`, () => {
+            const lists = Object.values(MODULES.get(path.join(domain, "index.ts")) ?? {}).filter(Array.isArray);
+            expect(lists, `${domain}/index.ts exports one list`).to.have.length(1);
+            const listed = lists[0] as AnyPolicy[];
+            const own = CONCERN_FILES.filter((f) => path.dirname(f) === domain).flatMap((f) => Object.values(MODULES.get(f)!).filter(isPolicy));
+            expect(listed.map((p) => p.name).sort()).to.deep.equal(own.map((p) => p.name).sort());
+            for (const policy of own) expect(listed, policy.name).to.include(policy);
+            const positions = listed.map((p) => pack.policies.indexOf(p));
+            expect(positions, "the domain's policies stand together, in its order").to.deep.equal(positions.map((_, i) => positions[0]! + i));
+        });
+    }
 
     it("gives every policy a unique kebab-case name, a description, remediation steps and a default level", () => {
         const names = pack.policies.map((p) => p.name);
@@ -159,8 +159,9 @@ describe("the policy pack", () => {
     });
 
     it("is self-contained: nothing under policy/ imports from outside it", () => {
-        const files = ["index.ts", ...["lib", "policies"].flatMap((dir) => fs.readdirSync(path.join(POLICY_DIR, dir)).map((f) => `${dir}/${f}`))];
-        for (const file of files.filter((f) => f.endsWith(".ts"))) {
+        const files = ["index.ts", ...["lib", "policies"].flatMap((dir) => tsFiles(path.join(POLICY_DIR, dir)).map((f) => `${dir}/${f}`))];
+        expect(files.length, "the scan finds the policy files").to.be.greaterThan(20);
+        for (const file of files) {
             const source = fs.readFileSync(path.join(POLICY_DIR, file), "utf8");
             for (const [, specifier] of source.matchAll(/from\s+"([^"]+)"/g)) {
                 if (specifier!.startsWith(".")) {

@@ -4,7 +4,9 @@ import * as path from "path";
 import { ConfigError } from "../../components/settings/validate";
 import { allPolicies } from "../../policy/policies";
 import { recordStack, OfflineRun } from "../../scripts/lib/offlineRun";
-import { EffectiveConfig, evaluate, Evaluation, reconcileConfig, StackResource, unwrapSecrets } from "../../scripts/lib/policyEngine";
+import { EffectiveConfig, reconcileConfig } from "../../scripts/lib/packConfig";
+import { evaluate, Evaluation, StackResource } from "../../scripts/lib/policyEngine";
+import { unwrapSecrets } from "../../scripts/lib/validationArgs";
 
 /**
  * The whole program under mocks, judged by the pack with each environment's policy config: the real stacks pass,

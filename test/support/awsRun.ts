@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EcsContainerDefinition } from "../../components/aws/containerDefinitions";
-import { RecordedResource, RecordingMocks, unwrap } from "./mocks";
-import { ProgramRun, runWithMocks } from "./runProgram";
+import { RecordedResource, RecordingMocks, unwrap } from "../../harness/mocks";
+import { ProgramRun, runWithMocks } from "../../harness/runProgram";
 
 /**
  * What a stack needs to run on AWS on top of its stack file: the region the mocks answer for, the Docker Hub account

@@ -1,5 +1,5 @@
 import type { StackResource } from "../../scripts/lib/policyEngine";
-import { unwrapSecrets } from "../../scripts/lib/policyEngine";
+import { unwrapSecrets } from "../../scripts/lib/validationArgs";
 
 /**
  * A model of what S3 and Secrets Manager hold after `pulumi up` runs the program's declarations, as the AWS provider

@@ -2,11 +2,11 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { FILES_FOR_LABEL } from "../../components/docker/fileDelivery";
-import { KEY_MARKER, RecordedResource, unwrap } from "./mocks";
-import { EXAMPLE_SECRETS, runProgram } from "./runProgram";
-import { buildSettings } from "../../components/settings/buildSettings";
+import { KEY_MARKER, RecordedResource, unwrap } from "../../harness/mocks";
+import { EXAMPLE_SECRETS, runProgram } from "../../harness/runProgram";
 import type { StackSettings } from "../../components/settings/types";
-import { PROJECT, stackConfig } from "./stackConfig";
+import { PROJECT } from "../../harness/stackConfig";
+import { stackSettings } from "../../harness/stackSettings";
 import { runTool } from "./tools";
 
 /**
@@ -89,24 +89,7 @@ async function collect(stack: string, overrides: Record<string, unknown>, secret
     for (const csr of mocks.ofType("tls:index/certRequest:CertRequest")) {
         certificateNames[csr.name.replace(/-csr$/, "")] = unwrap(csr.inputs.dnsNames) as string[];
     }
-    return { stack, settings: settingsOf(stack, overrides, secrets), containers, certificateNames };
-}
-
-/** The settings the program builds from the same configuration (decoded as the Pulumi runtime hands it over). */
-function settingsOf(stack: string, overrides: Record<string, unknown>, secrets: Readonly<Record<string, string>>): StackSettings {
-    const values: Record<string, unknown> = {};
-    for (const [fullKey, text] of Object.entries(stackConfig(stack, overrides))) {
-        if (!fullKey.startsWith(`${PROJECT}:`)) continue;
-        let value: unknown = text;
-        try {
-            value = JSON.parse(text);
-        } catch {
-            // plain strings are not JSON
-        }
-        values[fullKey.slice(PROJECT.length + 1)] = value;
-    }
-    for (const [key, value] of Object.entries(secrets)) values[key] = value;
-    return buildSettings({ project: PROJECT, stack, values, secretKeys: new Set(Object.keys(secrets)) });
+    return { stack, settings: stackSettings(stack, overrides, secrets), containers, certificateNames };
 }
 
 function toContainer(resource: RecordedResource, carrier: RecordedResource | undefined, prefix: string): RenderedContainer {

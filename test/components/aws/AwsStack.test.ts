@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { INTERFACE_ENDPOINTS } from "../../../components/aws/Network";
-import { isSecretWrapper, MOCK_AWS, RecordedResource, unwrap } from "../../support/mocks";
+import { isSecretWrapper, MOCK_AWS, RecordedResource, unwrap } from "../../../harness/mocks";
 import { containerDefinitionsOf, ProviderRecordingMocks, sharedRunOnAws } from "../../support/awsRun";
-import type { ProgramRun } from "../../support/runProgram";
-import { valueOf } from "../../support/runProgram";
+import type { ProgramRun } from "../../../harness/runProgram";
+import { valueOf } from "../../../harness/runProgram";
 
 type Run = ProgramRun & { mocks: ProviderRecordingMocks };
 type Inputs = Record<string, any>;

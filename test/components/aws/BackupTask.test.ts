@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { AWS_CLI_IMAGE, AWS_TRUST_BUNDLE } from "../../../components/aws/context";
-import { RecordedResource, unwrap } from "../../support/mocks";
+import { RecordedResource, unwrap } from "../../../harness/mocks";
 import { containerDefinitionsOf, ProviderRecordingMocks, sharedRunOnAws } from "../../support/awsRun";
-import { ProgramRun, valueOf } from "../../support/runProgram";
+import { ProgramRun, valueOf } from "../../../harness/runProgram";
 import { shellHeader } from "../../support/renderedArtefacts";
 
 type Run = ProgramRun & { mocks: ProviderRecordingMocks };

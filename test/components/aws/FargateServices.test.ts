@@ -5,9 +5,9 @@ import { renderAlertRules } from "../../../components/render/alertRules";
 import { renderDashboards, renderGrafanaDatasources } from "../../../components/render/grafana";
 import { renderPrometheusConfig } from "../../../components/render/prometheus";
 import { renderRdsRolesSql } from "../../../components/render/rdsRoles";
-import { isSecretWrapper, KEY_MARKER, RecordedResource, SECRET_MARKER, unwrap } from "../../support/mocks";
+import { isSecretWrapper, KEY_MARKER, RecordedResource, SECRET_MARKER, unwrap } from "../../../harness/mocks";
 import { containerDefinitionsOf, ProviderRecordingMocks, sharedRunOnAws } from "../../support/awsRun";
-import type { ProgramRun } from "../../support/runProgram";
+import type { ProgramRun } from "../../../harness/runProgram";
 
 type Run = ProgramRun & { mocks: ProviderRecordingMocks };
 type Inputs = Record<string, any>;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { changedResources, ON_AWS, RotatingMocks, runOnAws, sharedRunOnAws } from "../../support/awsRun";
-import { runWithMocks } from "../../support/runProgram";
+import { runWithMocks } from "../../../harness/runProgram";
 
 const PREFIX = "service-stack-production";
 

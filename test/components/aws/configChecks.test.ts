@@ -5,7 +5,7 @@ import { DEFAULT_REDIS_ENGINE_VERSIONS } from "../../../components/settings/defa
 import { ELASTICACHE_VERSIONS } from "../../../components/settings/awsOfferings";
 import { FARGATE_TASKS, LARGEST_FARGATE_TASK, taskDemand } from "../../../components/settings/fargateTasks";
 import { RESERVED_ROLE_NAMES } from "../../../components/settings/sqlNames";
-import { unwrap } from "../../support/mocks";
+import { unwrap } from "../../../harness/mocks";
 import { containerDefinitionsOf, ON_AWS, sharedRunOnAws } from "../../support/awsRun";
 
 /**
@@ -86,7 +86,7 @@ function declared(mocks: { resources: readonly { type: string; name: string }[] 
 
 /** A mocked run of the program that fails the test on any error, a ConfigError included. */
 async function recordStackOrFail(stack: string, overrides: Record<string, unknown>) {
-    const { runWithMocks } = await import("../../support/runProgram");
+    const { runWithMocks } = await import("../../../harness/runProgram");
     const { ProviderRecordingMocks } = await import("../../support/awsRun");
     return runWithMocks(new ProviderRecordingMocks(), stack, overrides);
 }

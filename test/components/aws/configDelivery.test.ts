@@ -3,7 +3,7 @@ import { CONFIG_VERSION_RETENTION_DAYS, CONFIG_VERSIONS_KEPT } from "../../../co
 import { pinnedValueFrom, requireVersionId } from "../../../components/aws/FargateService";
 import { renderInitScript } from "../../../components/aws/initScript";
 import { OfflineRun, recordStack } from "../../../scripts/lib/offlineRun";
-import { unwrapSecrets } from "../../../scripts/lib/policyEngine";
+import { unwrapSecrets } from "../../../scripts/lib/validationArgs";
 import { ON_AWS } from "../../support/awsRun";
 
 const URN = "urn:pulumi:production::service-stack::aws:s3/bucketObjectv2:BucketObjectv2::x";

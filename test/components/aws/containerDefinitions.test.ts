@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ContainerPlan, mountRoots, TaskPlan, taskLayout, volumeName } from "../../../components/aws/containerDefinitions";
 // Docker's default capability set as the policy pack knows it, not as the code under test does.
-import { DOCKER_DEFAULT_CAPABILITIES } from "../../../policy/policies/aws";
+import { DOCKER_DEFAULT_CAPABILITIES } from "../../../policy/policies/aws/ecs";
 
 const object = (key: string) => ({ kind: "object" as const, key, versionId: `v-${key}` });
 const secret = (name: string) => ({ kind: "secret" as const, valueFrom: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}` });

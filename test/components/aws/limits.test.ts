@@ -9,7 +9,7 @@ import {
     taskDefinitionProblems,
     TaskDefinitionInputs,
 } from "../../../policy/lib/ecsTasks";
-import { RecordedResource, unwrap } from "../../support/mocks";
+import { RecordedResource, unwrap } from "../../../harness/mocks";
 import { sharedRunOnAws } from "../../support/awsRun";
 
 /**

@@ -3,7 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { allPolicies } from "../../../policy/policies";
 import { OfflineRun, recordStack } from "../../../scripts/lib/offlineRun";
-import { evaluate, Evaluation, reconcileConfig, StackResource, unwrapSecrets } from "../../../scripts/lib/policyEngine";
+import { reconcileConfig } from "../../../scripts/lib/packConfig";
+import { evaluate, Evaluation, StackResource } from "../../../scripts/lib/policyEngine";
+import { unwrapSecrets } from "../../../scripts/lib/validationArgs";
 import { ON_AWS } from "../../support/awsRun";
 
 const CONFIG_DIR = path.resolve(__dirname, "..", "..", "..", "policy", "config");

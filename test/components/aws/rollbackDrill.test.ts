@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { recordingRegistrations } from "../../../scripts/lib/offlineRun";
-import { StackResource, unwrapSecrets } from "../../../scripts/lib/policyEngine";
+import { StackResource } from "../../../scripts/lib/policyEngine";
+import { unwrapSecrets } from "../../../scripts/lib/validationArgs";
 import { ON_AWS, RotatingMocks } from "../../support/awsRun";
 import { AwsStore, Reference } from "../../support/awsStore";
-import { runWithMocks } from "../../support/runProgram";
+import { runWithMocks } from "../../../harness/runProgram";
 
 const PREFIX = "service-stack-production";
 const TASK = "aws:ecs/taskDefinition:TaskDefinition";

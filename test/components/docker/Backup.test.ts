@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { FILES_FOR_LABEL } from "../../../components/docker/fileDelivery";
-import { isSecretWrapper, RecordedResource, unwrap } from "../../support/mocks";
-import { EXAMPLE_SECRETS, ProgramRun, runProgram } from "../../support/runProgram";
+import { isSecretWrapper, RecordedResource, unwrap } from "../../../harness/mocks";
+import { EXAMPLE_SECRETS, ProgramRun, runProgram } from "../../../harness/runProgram";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";

@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ConfigError } from "../../../components/settings/validate";
 import { FILES_FOR_LABEL, FILES_REVISION_LABEL } from "../../../components/docker/fileDelivery";
-import { KEY_MARKER, isSecretWrapper, mockId, RecordedResource, SECRET_MARKER, unwrap } from "../../support/mocks";
-import { ProgramRun, runProgram, valueOf } from "../../support/runProgram";
+import { KEY_MARKER, isSecretWrapper, mockId, RecordedResource, SECRET_MARKER, unwrap } from "../../../harness/mocks";
+import { ProgramRun, runProgram, valueOf } from "../../../harness/runProgram";
 
 const CONTAINER = "docker:index/container:Container";
 const SERVICE_COMPONENTS = ["Postgres", "Redis", "Api", "Prometheus", "Grafana", "Alertmanager", "Jaeger", "Edge"];

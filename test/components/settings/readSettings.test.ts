@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError } from "../../../components/settings/validate";
-import { runProgram } from "../../support/runProgram";
+import { runProgram } from "../../../harness/runProgram";
 
 describe("reading the stack's configuration from the Pulumi runtime", () => {
     it("reads a top-level `__proto__` key as a misspelt key, never as the settings' prototype", async () => {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RecordingMocks, unwrap } from "../../support/mocks";
-import { EXAMPLE_SECRETS, ProgramRun, runWithMocks } from "../../support/runProgram";
+import { RecordingMocks, unwrap } from "../../../harness/mocks";
+import { EXAMPLE_SECRETS, ProgramRun, runWithMocks } from "../../../harness/runProgram";
 import { bcryptHash, PasswordInputs, randomPassword } from "./realRandom";
 import { CertificateInputs, generatePrivateKey, keyAlgorithm, Names, OpensslIssuer, Subject } from "./realTls";
 

@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { RecordedResource, RecordingMocks, unwrap } from "../../support/mocks";
+import { RecordedResource, RecordingMocks, unwrap } from "../../../harness/mocks";
 import { planContainer } from "./containerPlan";
 import { Value } from "./containerFields";
 import { ContainerInspect, EngineApi, ExecResult } from "./engineApi";

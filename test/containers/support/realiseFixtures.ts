@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { RecordedResource } from "../../support/mocks";
+import { RecordedResource } from "../../../harness/mocks";
 import { EngineApi, EngineError } from "./engineApi";
 import { tarArchive } from "./engineStreams";
 import { CONTAINER, NETWORK, STACK_LABEL, TEST_STACK_PREFIX, VOLUME } from "./realise";

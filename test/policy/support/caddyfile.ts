@@ -1,3 +1,5 @@
+import { compliantContainer, upload } from "./fixtures";
+
 /** A Caddyfile shaped like the edge's: unprivileged ports, a shared header snippet, one site per endpoint. */
 export const CADDYFILE = `{
 	http_port 8080
@@ -30,3 +32,13 @@ grafana.staging.example.com {
 	reverse_proxy https://grafana:3000
 }
 `;
+
+/** The edge container as the program declares it: Caddy published on 80 and 443, its Caddyfile uploaded. */
+export const edge = compliantContainer("service-stack-test-edge", {
+    user: "0:0",
+    ports: [
+        { internal: 8080, external: 80, ip: "0.0.0.0", protocol: "tcp" },
+        { internal: 8443, external: 443, ip: "0.0.0.0", protocol: "tcp" },
+    ],
+    uploads: [upload("/etc/caddy/Caddyfile", CADDYFILE)],
+});

@@ -56,6 +56,11 @@ export function changed(r: StackResource, mutate: (inputs: Record<string, any>) 
     return { ...r, inputs, outputs: inputs, ...extra };
 }
 
+/** A copy of `r` with one input set, or removed when `value` is undefined. */
+export function withInput(r: StackResource, key: string, value: unknown): StackResource {
+    return changed(r, (i) => { if (value === undefined) delete i[key]; else i[key] = value; });
+}
+
 export const CONTAINER = "docker:index/container:Container";
 
 /** A container as the program's baseline declares it (components/docker/containerBaseline.ts), for `name`. */
