@@ -35,9 +35,6 @@ const NOT_YET_ENFORCED: readonly string[] = [
     "components/docker/Postgres.ts: Postgres.constructor",
     "components/render/alerts/prometheus.ts: monitoringAlerts",
     "components/render/prometheus.ts: scrapeJobs",
-    "components/settings/buildSettings.ts",
-    "components/settings/buildSettings.ts: readSettingsFrom",
-    "components/settings/readAws.ts: readAws",
     "components/settings/types.ts",
 ];
 
