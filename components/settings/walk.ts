@@ -111,7 +111,7 @@ function readKey(walk: Walk, node: KeyNode<unknown, string | undefined>, given: 
     r.keysRead.add(path);
     const fallback = fresh(resolveDefault(node.default, ctx));
     let value = fallback;
-    if (given === undefined && node.required?.missingAs !== undefined) {
+    if ((given === undefined || given === null) && node.required?.missingAs !== undefined) {
         value = node.kind.read(r, path, node.required.missingAs, fallback, ctx);
     } else if (given === undefined && node.required) {
         r.fail(path, undefined, node.kind.expected as string);

@@ -68,9 +68,9 @@ const KMS_KEY = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]{1,128
 
 /** The off-host copy: an S3 bucket (AWS or S3-compatible); its credentials are secret config. */
 const OFFSITE = optionalGroup({
+    endpoint: key(text({ accepts: isS3Endpoint, expected: "an https URL of an S3-compatible endpoint: `https://`, a host name or IPv4 address, an optional port, no path (leave it unset for AWS S3)" }), {}),
     region: key(text({ accepts: /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, expected: "a region name such as `eu-west-1` (1 to 32 lower-case letters, digits and hyphens; S3-compatible stores often take `us-east-1`)" }), { required: {} }),
     bucket: key(text({ accepts: isS3BucketName, expected: "an S3 bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, a letter or digit at each end, not an IPv4 address" }), { required: {} }),
-    endpoint: key(text({ accepts: isS3Endpoint, expected: "an https URL of an S3-compatible endpoint: `https://`, a host name or IPv4 address, an optional port, no path (leave it unset for AWS S3)" }), {}),
     prefix: key(text({ accepts: isKeyPrefix, expected: "a key prefix of letters, digits and `! _ . * ' ( ) - /`, ending in `/`, not starting with `/`, without `//`, `./` or `../` segments, at most 512 characters" }), {
         default: (ctx) => `${ctx.project}/${ctx.stack}/`,
     }),

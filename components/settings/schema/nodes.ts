@@ -81,7 +81,10 @@ export interface KeyNode<T, F extends string | undefined = undefined> {
     readonly default: Default<T>;
     readonly rules: readonly Rule<T>[];
     readonly doc: KeyDoc;
-    /** When the group is given, the key must be: missing, it is refused as the kind refuses (shown as `missingAs`). */
+    /**
+     * When the group is given, the key must be: missing, it is refused as its kind says, shown as `undefined`, or read as
+     * `missingAs` (which the kind refuses) when that is given; with `missingAs`, `null` counts as missing too.
+     */
     readonly required?: { readonly missingAs?: string };
     /** The settings field the value lands in, when it is not the key's name (`sharedBuffers` → `sharedBuffersMiB`). */
     readonly field: F;

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { buildSettings } from "../../../components/settings/buildSettings";
+import { problems } from "../../support/configProblems";
 import { ConfigError } from "../../../components/settings/validate";
 import { BaselineCase, digest, toRaw } from "./fixtures/corpus";
 import { decode, encode } from "./fixtures/codec";
@@ -52,5 +53,20 @@ describe(`settings: the recorded baseline (${CASES.length} configurations)`, () 
         });
         expect(differing).to.deep.equal([]);
         expect(CASES.filter((c) => c.problems).length, "problem lists in the corpus").to.be.greaterThan(150);
+    });
+});
+
+describe("settings: what the differential run against the reader before the schema found (fixtures/differential.ts)", () => {
+    it("names `backup.offsite`'s keys in the order its messages always have", () => {
+        expect(problems({ backup: { offsite: true }, tls: { caValidityDays: [] } }, ["backupS3AccessKeyId"]).slice(0, 2)).to.deep.equal([
+            "`service-stack:tls.caValidityDays` is []: expected an integer from 30 to 7300.",
+            "`service-stack:backup.offsite` is true: expected an object with keys `endpoint`, `region`, `bucket`, `prefix`, `serverSideEncryption`, `kmsKeyId`, `caCertificate`.",
+        ]);
+    });
+
+    it("refuses an e-mail receiver's `null` field as an empty one", () => {
+        expect(problems({ alerting: { email: { to: "a@example.com", from: "b@example.com", smarthost: null } } })).to.deep.equal([
+            '`service-stack:alerting.email.smarthost` is "": expected `host:port` of the SMTP relay, such as `smtp.example.com:587` (a host name or IPv4 address, a port from 1 to 65535).',
+        ]);
     });
 });
