@@ -19,6 +19,7 @@ export const CHECKS: readonly CrossKeyCheck[] = [
     { after: "aws.postgres.maxAllocatedStorageGiB", check: checkAwsStorage },
     { after: "aws.api", check: checkAwsApiCounts },
     { after: "aws.api", check: checkAwsApiInProduction },
+    // What `aws` asks of the images and of `domain`, `dnsZone` and `edge`: reported with the AWS keys, as always.
     { after: "aws", check: checkImageSources },
     { after: "aws", check: checkAwsPlatform },
     { after: "tls", check: checkTlsValidity },

@@ -17,7 +17,7 @@ export interface ReadContext {
     given(path: string): boolean;
     /** What the stack's configuration sets at `path`, as given (a message about it shows this). */
     raw(path: string): unknown;
-    /** The value of `path`, a key before this one in the schema: what was read, or its default when unset or refused. */
+    /** The value of `path`, a key read before this one: what was read, or its default when unset or refused. */
     value(path: string): unknown;
 }
 
