@@ -184,7 +184,7 @@ export class ConfigReader {
 
 /** What the reader says a free-form string may not hold. */
 const PLAIN_TEXT_CHARACTERS = "without control, format or line-separator characters";
-const PLAIN_TEXT = `a non-blank string ${PLAIN_TEXT_CHARACTERS}`;
+export const PLAIN_TEXT = `a non-blank string ${PLAIN_TEXT_CHARACTERS}`;
 
 /** 1 TiB: see ConfigReader.memoryMiB. */
 const MAX_MEMORY_MIB = 1024 * 1024;
