@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsStack } from "./aws/AwsStack";
-import type { DockerStack } from "./docker/DockerStack";
+import type { AwsStack } from "./platforms/aws/AwsStack";
+import type { DockerStack } from "./platforms/docker/DockerStack";
 import { readSettings } from "./settings/readSettings";
 import type { PublicEndpoint, StackSettings } from "./settings/types";
 
@@ -22,7 +22,7 @@ export function createStack(): StackOutputs {
     // Only the chosen platform's modules are loaded: each side pulls in its own provider SDK and components
     // (@pulumi/aws alone takes ~0.3 s), which the other platform never uses.
     const stack = settings.platform === "aws"
-        ? new (require("./aws/AwsStack") as typeof import("./aws/AwsStack")).AwsStack(settings.namePrefix, { settings, secrets })
-        : new (require("./docker/DockerStack") as typeof import("./docker/DockerStack")).DockerStack(settings.namePrefix, { settings, secrets });
+        ? new (require("./platforms/aws/AwsStack") as typeof import("./platforms/aws/AwsStack")).AwsStack(settings.namePrefix, { settings, secrets })
+        : new (require("./platforms/docker/DockerStack") as typeof import("./platforms/docker/DockerStack")).DockerStack(settings.namePrefix, { settings, secrets });
     return { settings, publicUrls: stack.publicUrls, caCertificate: stack.caCertPem, connection: stack.connection, stack, ...("backupTask" in stack ? { backupTask: stack.backupTask } : {}) };
 }

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { CONFIG_PATHS, SECRET_FILES, workloadSpecs } from "../services/catalogue";
+import { CONFIG_PATHS, SECRET_FILES, workloadSpecs } from "../workloads/catalogue";
 import type { AlertingSettings, StackSettings } from "../settings/types";
 import { publicUrl } from "./publicUrl";
 

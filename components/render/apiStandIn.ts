@@ -1,5 +1,5 @@
 import type { StackSettings } from "../settings/types";
-import type { TlsFiles } from "../services/catalogue";
+import type { TlsFiles } from "../workloads/catalogue";
 
 /**
  * Caddy JSON config for the local stand-in of the team's API: serves TLS on the API port and answers the

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { BLACKBOX_MODULES, workloadSpecs } from "../services/catalogue";
+import { BLACKBOX_MODULES, workloadSpecs } from "../workloads/catalogue";
 import type { StackSettings } from "../settings/types";
 
 /**

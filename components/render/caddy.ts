@@ -1,4 +1,4 @@
-import { EDGE_CONTAINER_PORTS, SECRET_FILES, WorkloadSpec, workloadSpecs } from "../services/catalogue";
+import { EDGE_CONTAINER_PORTS, SECRET_FILES, WorkloadSpec, workloadSpecs } from "../workloads/catalogue";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSettings } from "../settings/types";
 
 /** A Caddyfile directive: a line of tokens, optionally with a nested block. */

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES, workloadSpecs } from "../services/catalogue";
+import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES, workloadSpecs } from "../workloads/catalogue";
 import type { StackSettings } from "../settings/types";
 import { DATASOURCE_UIDS } from "./dashboards/datasources";
 import { publicUrl } from "./publicUrl";

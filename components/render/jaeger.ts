@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { JAEGER_PORTS, workloadSpecs } from "../services/catalogue";
+import { JAEGER_PORTS, workloadSpecs } from "../workloads/catalogue";
 import type { StackSettings } from "../settings/types";
 
 const STORE = "memstore";

@@ -1,4 +1,4 @@
-import { CONFIG_PATHS, POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER, SECRET_FILES, workloadSpecs } from "../services/catalogue";
+import { CONFIG_PATHS, POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER, SECRET_FILES, workloadSpecs } from "../workloads/catalogue";
 import type { StackSettings } from "../settings/types";
 import { renderPostgresStyle } from "./keyValueConf";
 import { quoteIdent } from "./sql";

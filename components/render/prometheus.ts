@@ -9,7 +9,7 @@ import {
     SECRET_FILES,
     WorkloadSpec,
     workloadSpecs,
-} from "../services/catalogue";
+} from "../workloads/catalogue";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSettings } from "../settings/types";
 import { publicUrl } from "./publicUrl";
 import { exporterTlsVersion } from "./webConfig";

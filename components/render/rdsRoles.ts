@@ -1,4 +1,4 @@
-import { POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER } from "../services/catalogue";
+import { POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER } from "../workloads/catalogue";
 import type { StackSettings } from "../settings/types";
 import { quoteIdent, quoteLiteral } from "./sql";
 

@@ -1,4 +1,4 @@
-import { SECRET_FILES, workloadSpecs } from "../services/catalogue";
+import { SECRET_FILES, workloadSpecs } from "../workloads/catalogue";
 import type { StackSettings } from "../settings/types";
 import { renderRedisStyle } from "./keyValueConf";
 

@@ -16,23 +16,23 @@ const ENFORCED = ["components", "policy", "scripts"];
  * so the fix removes it.
  */
 const NOT_YET_ENFORCED: readonly string[] = [
-    "components/aws/Api.ts: Api.constructor",
-    "components/aws/AwsStack.ts: AwsStack.constructor",
-    "components/aws/Cluster.ts: Cluster.constructor",
-    "components/aws/FargateService.ts",
-    "components/aws/FargateService.ts: FargateService.constructor",
-    "components/aws/FargateService.ts: FargateService.constructor.plans.(anonymous)",
-    "components/aws/LoadBalancer.ts: LoadBalancer.constructor",
-    "components/aws/Network.ts: Network.constructor",
-    "components/aws/Postgres.ts: Postgres.constructor",
-    "components/aws/Prometheus.ts: Prometheus.constructor",
-    "components/aws/Redis.ts: Redis.constructor",
-    "components/aws/Waf.ts: Waf.constructor",
-    "components/aws/containerDefinitions.ts",
-    "components/aws/containerDefinitions.ts: taskLayout",
-    "components/docker/DockerStack.ts: DockerStack.constructor",
-    "components/docker/MetricSources.ts: MetricSources.constructor",
-    "components/docker/Postgres.ts: Postgres.constructor",
+    "components/platforms/aws/Api.ts: Api.constructor",
+    "components/platforms/aws/AwsStack.ts: AwsStack.constructor",
+    "components/platforms/aws/Cluster.ts: Cluster.constructor",
+    "components/platforms/aws/FargateService.ts",
+    "components/platforms/aws/FargateService.ts: FargateService.constructor",
+    "components/platforms/aws/FargateService.ts: FargateService.constructor.plans.(anonymous)",
+    "components/platforms/aws/LoadBalancer.ts: LoadBalancer.constructor",
+    "components/platforms/aws/Network.ts: Network.constructor",
+    "components/platforms/aws/Postgres.ts: Postgres.constructor",
+    "components/platforms/aws/Prometheus.ts: Prometheus.constructor",
+    "components/platforms/aws/Redis.ts: Redis.constructor",
+    "components/platforms/aws/Waf.ts: Waf.constructor",
+    "components/platforms/aws/containerDefinitions.ts",
+    "components/platforms/aws/containerDefinitions.ts: taskLayout",
+    "components/platforms/docker/DockerStack.ts: DockerStack.constructor",
+    "components/platforms/docker/MetricSources.ts: MetricSources.constructor",
+    "components/platforms/docker/Postgres.ts: Postgres.constructor",
     "components/render/alerts/prometheus.ts: monitoringAlerts",
     "components/render/prometheus.ts: scrapeJobs",
     "components/settings/buildSettings.ts",
@@ -62,7 +62,7 @@ describe(`code layout: no file over ${MAX_FILE_LINES} lines, no function over ${
         const evaluate = engine.functions.find((fn) => fn.name === "evaluate")!;
         expect(evaluate.lines).to.be.within(40, MAX_FUNCTION_LINES);
         expect(engine.functions.some((fn) => fn.name === "evaluate.record")).to.equal(true);
-        expect(files.find((f) => f.file === "components/aws/FargateService.ts")!.functions.map((fn) => fn.name)).to.include("FargateService.constructor");
+        expect(files.find((f) => f.file === "components/platforms/aws/FargateService.ts")!.functions.map((fn) => fn.name)).to.include("FargateService.constructor");
     });
 
     for (const dir of ENFORCED) {

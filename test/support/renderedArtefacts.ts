@@ -1,6 +1,6 @@
 import { X509Certificate } from "crypto";
 import { parse as parseYaml } from "yaml";
-import { backupJob, offsiteCopy } from "../../components/docker/Backup";
+import { backupJob, offsiteCopy } from "../../components/platforms/docker/Backup";
 import { renderBackupScript } from "../../components/render/backup";
 import { renderOffsiteAwsConfig, renderOffsiteScript } from "../../components/render/backupOffsite";
 import { alertmanagerArgs, renderAlertmanagerConfig } from "../../components/render/alertmanager";
@@ -14,8 +14,8 @@ import { renderPgHbaConf, renderPostgresBackupRoleScript, renderPostgresInitScri
 import { prometheusArgs, renderPrometheusConfig } from "../../components/render/prometheus";
 import { renderRdsRolesSql } from "../../components/render/rdsRoles";
 import { renderRedisConf } from "../../components/render/redis";
-import { workloadSpecs } from "../../components/services/catalogue";
-import { apiEnvironment } from "../../components/services/consumers";
+import { workloadSpecs } from "../../components/workloads/catalogue";
+import { apiEnvironment } from "../../components/workloads/consumers";
 import type { StackSettings } from "../../components/settings/types";
 import { parseCaddyfile } from "../../policy/lib/caddyfile";
 import { parsePgHba, parsePostgresqlConf, parseRedisConf } from "../../policy/lib/serverConfigs";

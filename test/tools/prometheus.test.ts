@@ -5,7 +5,7 @@ import { parse, stringify } from "yaml";
 import { renderAlertRules } from "../../components/render/alertRules";
 import { renderPrometheusConfig } from "../../components/render/prometheus";
 import { renderWebConfig } from "../../components/render/webConfig";
-import { CONFIG_PATHS, workloadSpecs } from "../../components/services/catalogue";
+import { CONFIG_PATHS, workloadSpecs } from "../../components/workloads/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
 import type { StackSettings, TlsVersion } from "../../components/settings/types";
 import { makeTestPki, referencedFileContent, relocate, writeAt } from "../support/renderedFiles";

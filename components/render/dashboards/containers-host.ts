@@ -1,4 +1,4 @@
-import { workloadSpecs } from "../../services/catalogue";
+import { workloadSpecs } from "../../workloads/catalogue";
 import type { StackSettings, WorkloadName } from "../../settings/types";
 import { DEFAULT_ALERT_THRESHOLDS as ALERT } from "../alerts/thresholds";
 import { SCRAPE_JOB_NAMES } from "../prometheus";

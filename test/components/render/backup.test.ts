@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import { backupJob, offsiteCopy } from "../../../components/docker/Backup";
+import { backupJob, offsiteCopy } from "../../../components/platforms/docker/Backup";
 import { BACKUP_METRIC_HELP, BACKUP_METRICS } from "../../../components/render/alerts/backup";
 import { BACKUP_NAME, BackupJob, pgpassLine, renderBackupScript, shellWord } from "../../../components/render/backup";
 import { renderOffsiteAwsConfig, renderOffsiteCredentials, renderOffsiteScript } from "../../../components/render/backupOffsite";

@@ -6,7 +6,7 @@ import {
     renderGrafanaDashboardProviders,
     renderGrafanaDatasources,
 } from "../../../components/render/grafana";
-import { CONFIG_PATHS } from "../../../components/services/catalogue";
+import { CONFIG_PATHS } from "../../../components/workloads/catalogue";
 import { buildSettings } from "../../../components/settings/buildSettings";
 import { SECRET_KEYS, StackSettings } from "../../../components/settings/types";
 

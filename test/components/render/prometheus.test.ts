@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { parse } from "yaml";
 import { PLAIN_HTTP_JOBS, prometheusArgs, renderPrometheusConfig, SCRAPE_JOB_NAMES, scrapeJobs } from "../../../components/render/prometheus";
-import { BASIC_AUTH_USERS, BLACKBOX_MODULES, JAEGER_PORTS, SECRET_FILES, workloadSpecs } from "../../../components/services/catalogue";
+import { BASIC_AUTH_USERS, BLACKBOX_MODULES, JAEGER_PORTS, SECRET_FILES, workloadSpecs } from "../../../components/workloads/catalogue";
 import { buildSettings } from "../../../components/settings/buildSettings";
 import type { StackSettings } from "../../../components/settings/types";
 
