@@ -1,3 +1,9 @@
-// Kept at its old path for components/settings alone, which the settings-as-data work rewrites in parallel (issue 14):
-// delete once components/settings imports `apiEnvironment` from components/workloads/.
-export { apiEnvironment } from "../workloads/consumers";
+import type { StackSettings } from "../settings/types";
+import { workloadSpecs } from "../workloads/catalogue";
+import { apiEnvironment as apiEnvironmentOf, DataEndpoints } from "../workloads/consumers";
+
+// Kept at its old path, with its old signature, for components/settings alone, which the settings-as-data work
+// rewrites in parallel (issue 14): delete once components/settings imports `apiEnvironment` from components/workloads/.
+export function apiEnvironment(settings: StackSettings, data: DataEndpoints<string>, dataCaFile: string): Record<string, string> {
+    return apiEnvironmentOf(settings, workloadSpecs(settings), data, dataCaFile);
+}

@@ -29,6 +29,28 @@ export interface ClientSpec {
     readonly ca: string;
 }
 
+/**
+ * Each workload's short name: its Docker network alias (and the suffix of its container's host name), its container's
+ * name in a Fargate task, the name its description goes by.
+ */
+export const WORKLOAD_NAMES: Readonly<Record<WorkloadName, string>> = {
+    postgres: "postgres",
+    redis: "redis",
+    api: "api",
+    prometheus: "prometheus",
+    grafana: "grafana",
+    alertmanager: "alertmanager",
+    jaeger: "jaeger",
+    postgresExporter: "postgres-exporter",
+    redisExporter: "redis-exporter",
+    nodeExporter: "node-exporter",
+    cadvisor: "cadvisor",
+    blackboxExporter: "blackbox-exporter",
+    edge: "edge",
+    backup: "backup",
+    backupOffsite: "backup-offsite",
+};
+
 /** Workloads that serve nothing: the backup job is only a client of PostgreSQL, its off-host copy one of S3. */
 export const CLIENT_WORKLOADS = ["backup", "backupOffsite"] as const;
 export type ClientWorkload = (typeof CLIENT_WORKLOADS)[number];
@@ -160,37 +182,38 @@ export function serviceNamespace(settings: StackSettings): string {
  * (`prometheus.<namespace>`); sidecars share the Prometheus task's name, and PostgreSQL and Redis are CNAMEs there
  * for the RDS and ElastiCache endpoints.
  */
-function aliasOn(settings: StackSettings, workload: WorkloadName, dockerAlias: string): string {
+function aliasOn(settings: StackSettings, workload: WorkloadName): string {
+    const dockerAlias = WORKLOAD_NAMES[workload];
     if (settings.platform !== "aws" || (NOT_ON_AWS as readonly string[]).includes(workload)) return dockerAlias;
-    const task = (PROMETHEUS_TASK_SIDECARS as readonly string[]).includes(workload) ? "prometheus" : dockerAlias;
+    const task = (PROMETHEUS_TASK_SIDECARS as readonly string[]).includes(workload) ? WORKLOAD_NAMES.prometheus : dockerAlias;
     return `${task}.${serviceNamespace(settings)}`;
 }
 
 /** Every workload's alias, port, user and TLS paths. */
 export function workloadSpecs(settings: StackSettings): WorkloadSpecs {
-    const alias = (workload: WorkloadName, dockerAlias: string) => aliasOn(settings, workload, dockerAlias);
+    const alias = (workload: WorkloadName) => aliasOn(settings, workload);
     return {
-        postgres: { alias: alias("postgres", "postgres"), port: 5432, user: "999:999", tls: tlsIn("/etc/postgresql/tls") },
-        redis: { alias: alias("redis", "redis"), port: 6379, user: "999:999", tls: tlsIn("/usr/local/etc/redis/tls") },
-        api: { alias: alias("api", "api"), port: settings.api.port, user: settings.api.user, tls: tlsIn("/etc/api/tls") },
-        prometheus: { alias: alias("prometheus", "prometheus"), port: 9090, user: "65534:65534", tls: tlsIn("/etc/prometheus/tls") },
-        grafana: { alias: alias("grafana", "grafana"), port: 3000, user: "472:0", tls: tlsIn("/etc/grafana/tls") },
-        alertmanager: { alias: alias("alertmanager", "alertmanager"), port: 9093, user: "65534:65534", tls: tlsIn("/etc/alertmanager/tls") },
-        jaeger: { alias: alias("jaeger", "jaeger"), port: JAEGER_PORTS.ui, user: "10001:10001", tls: tlsIn("/etc/jaeger/tls") },
-        postgresExporter: { alias: alias("postgresExporter", "postgres-exporter"), port: 9187, user: "65534:65534", tls: tlsIn("/etc/postgres_exporter/tls") },
-        redisExporter: { alias: alias("redisExporter", "redis-exporter"), port: 9121, user: "59000:59000", tls: tlsIn("/etc/redis_exporter/tls") },
+        postgres: { alias: alias("postgres"), port: 5432, user: "999:999", tls: tlsIn("/etc/postgresql/tls") },
+        redis: { alias: alias("redis"), port: 6379, user: "999:999", tls: tlsIn("/usr/local/etc/redis/tls") },
+        api: { alias: alias("api"), port: settings.api.port, user: settings.api.user, tls: tlsIn("/etc/api/tls") },
+        prometheus: { alias: alias("prometheus"), port: 9090, user: "65534:65534", tls: tlsIn("/etc/prometheus/tls") },
+        grafana: { alias: alias("grafana"), port: 3000, user: "472:0", tls: tlsIn("/etc/grafana/tls") },
+        alertmanager: { alias: alias("alertmanager"), port: 9093, user: "65534:65534", tls: tlsIn("/etc/alertmanager/tls") },
+        jaeger: { alias: alias("jaeger"), port: JAEGER_PORTS.ui, user: "10001:10001", tls: tlsIn("/etc/jaeger/tls") },
+        postgresExporter: { alias: alias("postgresExporter"), port: 9187, user: "65534:65534", tls: tlsIn("/etc/postgres_exporter/tls") },
+        redisExporter: { alias: alias("redisExporter"), port: 9121, user: "59000:59000", tls: tlsIn("/etc/redis_exporter/tls") },
         // Host and container metrics need read-only host mounts: explicit, named exemptions in the policy config.
-        nodeExporter: { alias: "node-exporter", port: 9100, user: "65534:65534", tls: tlsIn("/etc/node_exporter/tls") },
-        cadvisor: { alias: "cadvisor", port: 8080, user: "0:0", tls: tlsIn("/etc/cadvisor/tls") },
-        blackboxExporter: { alias: alias("blackboxExporter", "blackbox-exporter"), port: 9115, user: "65534:65534", tls: tlsIn("/etc/blackbox_exporter/tls") },
+        nodeExporter: { alias: alias("nodeExporter"), port: 9100, user: "65534:65534", tls: tlsIn("/etc/node_exporter/tls") },
+        cadvisor: { alias: alias("cadvisor"), port: 8080, user: "0:0", tls: tlsIn("/etc/cadvisor/tls") },
+        blackboxExporter: { alias: alias("blackboxExporter"), port: 9115, user: "65534:65534", tls: tlsIn("/etc/blackbox_exporter/tls") },
         // Caddy's image keeps ACME state in root-owned /data; it runs as root with every capability dropped
         // (an explicit, named exemption in the policy config).
-        edge: { alias: "edge", port: EDGE_CONTAINER_PORTS.https, user: "0:0", tls: tlsIn("/etc/caddy/tls") },
+        edge: { alias: alias("edge"), port: EDGE_CONTAINER_PORTS.https, user: "0:0", tls: tlsIn("/etc/caddy/tls") },
         // The postgres image's own user: its dumps are owned by it, and the image's /var/lib/postgresql (999:999) is
         // what Docker copies onto the backup volume's root.
-        backup: { alias: "backup", user: "999:999", ca: "/etc/backup/tls/ca.crt" },
+        backup: { alias: WORKLOAD_NAMES.backup, user: "999:999", ca: "/etc/backup/tls/ca.crt" },
         // The same uid as the backup job: the dumps are its files, mode 0600, on a volume mounted read-only here.
-        backupOffsite: { alias: "backup-offsite", user: "999:999", ca: CONFIG_PATHS.offsiteCaBundle },
+        backupOffsite: { alias: WORKLOAD_NAMES.backupOffsite, user: "999:999", ca: CONFIG_PATHS.offsiteCaBundle },
     };
 }
 

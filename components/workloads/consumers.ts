@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { publicUrl } from "../render/publicUrl";
 import type { GeneratedSecrets } from "../secrets/GeneratedSecrets";
 import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSettings } from "../settings/types";
-import { BASIC_AUTH_USERS, JAEGER_PORTS, SECRET_FILES, workloadSpecs } from "./catalogue";
+import { BASIC_AUTH_USERS, JAEGER_PORTS, SECRET_FILES, WorkloadSpecs } from "./catalogue";
 
 /**
  * What the stack hands its consumers, the same on every platform: the API's environment and the stack's
@@ -18,8 +18,7 @@ export interface DataEndpoints<T> {
  * The API's environment: connection details as plain variables, every credential as a `*_FILE` path.
  * `dataCaFile` is the CA file (in the API's container) that verifies PostgreSQL and Redis.
  */
-export function apiEnvironment(settings: StackSettings, data: DataEndpoints<string>, dataCaFile: string): Record<string, string> {
-    const specs = workloadSpecs(settings);
+export function apiEnvironment(settings: StackSettings, specs: WorkloadSpecs, data: DataEndpoints<string>, dataCaFile: string): Record<string, string> {
     const spec = specs.api;
     return {
         ...settings.api.env,
@@ -62,11 +61,11 @@ export function publicUrls(settings: StackSettings): Record<PublicEndpoint, stri
  */
 export function connectionOutput(
     settings: StackSettings,
+    specs: WorkloadSpecs,
     generated: GeneratedSecrets,
     data: DataEndpoints<pulumi.Input<string>>,
     postgresRootCert?: string,
 ): pulumi.Output<object> {
-    const specs = workloadSpecs(settings);
     const urls = publicUrls(settings);
     return pulumi.secret(pulumi.all([
         data.postgresHost,

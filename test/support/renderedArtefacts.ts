@@ -1,6 +1,7 @@
 import { X509Certificate } from "crypto";
 import { parse as parseYaml } from "yaml";
-import { backupJob, offsiteCopy } from "../../components/platforms/docker/Backup";
+import { backupJob } from "../../components/workloads/backup";
+import { offsiteCopy } from "../../components/workloads/backupOffsite";
 import { renderBackupScript } from "../../components/render/backup";
 import { renderOffsiteAwsConfig, renderOffsiteScript } from "../../components/render/backupOffsite";
 import { alertmanagerArgs, renderAlertmanagerConfig } from "../../components/render/alertmanager";
@@ -174,7 +175,7 @@ export function renderedArtefacts(settings: StackSettings): Artefact[] {
         { name: "pg_hba.conf", text: renderPgHbaConf(settings), parse: parsePgHba },
         { name: "init.sh", text: renderPostgresInitScript(settings), parse: sqlTokens },
         { name: "backup-role.sh", text: renderPostgresBackupRoleScript(settings), parse: sqlTokens },
-        ...(settings.platform === "docker" ? [{ name: "backup.sh", text: renderBackupScript(backupJob(settings)), parse: shellHeader }] : []),
+        ...(settings.platform === "docker" ? [{ name: "backup.sh", text: renderBackupScript(backupJob(settings, specs)), parse: shellHeader }] : []),
         ...(settings.platform === "docker" && settings.backup.offsite ? [
             { name: "offsite.sh", text: renderOffsiteScript(offsiteCopy(settings.backup.offsite)), parse: shellHeader },
             { name: "aws-config", text: renderOffsiteAwsConfig({ region: settings.backup.offsite.region, pathStyle: settings.backup.offsite.endpoint !== undefined }), parse: iniFile },
@@ -183,7 +184,7 @@ export function renderedArtefacts(settings: StackSettings): Artefact[] {
         { name: "roles.sql", text: renderRdsRolesSql(settings), parse: sqlTokens },
         { name: "redis.conf", text: renderRedisConf(settings), parse: (t) => [...parseRedisConf(t)] },
         ...(settings.api.standIn ? [{ name: "api stand-in", text: renderApiStandInConfig(settings, specs.api.tls), parse: json }] : []),
-        structured("api env", apiEnvironment(settings, { postgresHost: "postgres", redisHost: "redis" }, specs.api.tls.ca)),
+        structured("api env", apiEnvironment(settings, specs, { postgresHost: "postgres", redisHost: "redis" }, specs.api.tls.ca)),
         structured("api container", { command: settings.api.args, healthcheck: settings.api.healthcheck, user: settings.api.user }),
     ];
 }

@@ -45,7 +45,7 @@ export class Api extends pulumi.ComponentResource {
         ];
         const environment = pulumi.all([args.data.postgresAddress, args.data.redisAddress]).apply(([postgresHost, redisHost]) =>
             // The data tier is verified against the AWS trust bundle: RDS and ElastiCache certificates are AWS-issued.
-            apiEnvironment(settings, { postgresHost, redisHost }, awsTrustBundlePath(spec)));
+            apiEnvironment(settings, specs, { postgresHost, redisHost }, awsTrustBundlePath(spec)));
         const api: ServiceContainer = {
             name: "api",
             image: settings.images.api,

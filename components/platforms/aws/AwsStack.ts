@@ -153,7 +153,7 @@ export class AwsStack extends pulumi.ComponentResource {
         this.publicUrls = publicUrls(settings);
         this.caCertPem = ca.caCertPem;
         // RDS's certificate chains to the AWS trust bundle, not to the stack's CA.
-        this.connection = connectionOutput(settings, generated,
+        this.connection = connectionOutput(settings, specs, generated,
             { postgresHost: postgres.instance.address, redisHost: redis.replicationGroup.primaryEndpointAddress },
             awsTrustBundleUrls(awsSettings.region)[0]);
 

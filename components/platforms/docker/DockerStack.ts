@@ -1,28 +1,41 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedSecrets } from "../../secrets/GeneratedSecrets";
-import { isServing, workloadSpecs } from "../../workloads/catalogue";
-import { connectionOutput, publicUrls } from "../../workloads/consumers";
-import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSecrets, StackSettings, WORKLOADS } from "../../settings/types";
+import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSecrets, StackSettings, WORKLOADS, WorkloadName } from "../../settings/types";
 import { InternalCa } from "../../tls/InternalCa";
-import { Alertmanager } from "./Alertmanager";
-import { Api } from "./Api";
-import { Backup } from "./Backup";
-import { DockerServiceArgs, hostName } from "./context";
-import { Edge } from "./Edge";
-import { Grafana } from "./Grafana";
-import { Jaeger } from "./Jaeger";
-import { MetricSources } from "./MetricSources";
-import { Postgres } from "./Postgres";
-import { Prometheus } from "./Prometheus";
-import { Redis } from "./Redis";
+import { isServing, WorkloadSpecs, workloadSpecs } from "../../workloads/catalogue";
+import { connectionOutput, publicUrls } from "../../workloads/consumers";
+import type { WorkloadContext, WorkloadDescription } from "../../workloads/description";
+import { describeWorkloads } from "../../workloads/index";
+import { hostName } from "./context";
+import type { DockerPlatform } from "./dockerWorkload";
+import { dockerDataTier, DockerNetwork, GROUPS, NETWORKS, publishedPorts } from "./layout";
+import { GroupMember, WorkloadGroup } from "./WorkloadGroup";
 
 export interface DockerStackArgs {
     readonly settings: StackSettings;
     readonly secrets: StackSecrets;
 }
 
-/** The whole stack on one Docker host: networks, secrets, internal CA, the seven services, metric sources, edge, DNS. */
+/** The internal CA with a certificate for every serving workload by its alias; the edge's also for the public names. */
+function internalCa(name: string, settings: StackSettings, specs: WorkloadSpecs, parent: pulumi.Resource): InternalCa {
+    const servers: Record<string, string[]> = {};
+    for (const workload of WORKLOADS) if (isServing(workload)) servers[workload] = [specs[workload].alias];
+    servers.edge = [...PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]), specs.edge.alias];
+    return new InternalCa(`${name}-ca`, {
+        servers,
+        certValidityDays: settings.tls.certValidityDays,
+        earlyRenewalDays: settings.tls.earlyRenewalDays,
+        caValidityDays: settings.tls.caValidityDays,
+        organization: settings.namePrefix,
+    }, { parent });
+}
+
+/**
+ * The whole stack on one Docker host: two networks, generated secrets, the internal CA, and every workload's
+ * description realised by the Docker adapter, grouped into the stack's components (layout.ts); DNS records when a
+ * zone is set.
+ */
 export class DockerStack extends pulumi.ComponentResource {
     public readonly publicUrls: Readonly<Record<PublicEndpoint, string>>;
     public readonly caCertPem: pulumi.Output<string>;
@@ -30,6 +43,8 @@ export class DockerStack extends pulumi.ComponentResource {
     public readonly statefulVolumes: readonly docker.Volume[];
     /** Connection details for operators; secret. */
     public readonly connection: pulumi.Output<object>;
+    /** The stack's components, by their name in layout.ts (`postgres`, `metrics`, …). */
+    public readonly groups: Readonly<Record<string, WorkloadGroup>>;
 
     constructor(name: string, args: DockerStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:docker:Stack", name, {}, opts);
@@ -39,45 +54,19 @@ export class DockerStack extends pulumi.ComponentResource {
         }
         const specs = workloadSpecs(settings);
         const labels = [{ label: "com.service-stack.stack", value: settings.stack }];
-
-        const networks = {
+        const networks: Record<DockerNetwork, docker.Network> = {
             // No route out: the data tier talks only to the services beside it.
             data: new docker.Network(`${name}-data`, { name: hostName(settings, "data"), internal: true, driver: "bridge", labels }, { parent: this }),
             edge: new docker.Network(`${name}-edge`, { name: hostName(settings, "edge"), driver: "bridge", labels }, { parent: this }),
         };
         const generated = new GeneratedSecrets(`${name}-secrets`, { length: settings.passwordLength }, { parent: this });
-        const servers: Record<string, string[]> = {};
-        for (const workload of WORKLOADS) if (isServing(workload)) servers[workload] = [specs[workload].alias];
-        servers.edge = [...PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]), specs.edge.alias];
-        const ca = new InternalCa(`${name}-ca`, {
-            servers,
-            certValidityDays: settings.tls.certValidityDays,
-            earlyRenewalDays: settings.tls.earlyRenewalDays,
-            caValidityDays: settings.tls.caValidityDays,
-            organization: settings.namePrefix,
-        }, { parent: this });
+        const ca = internalCa(name, settings, specs, this);
 
-        const serviceArgs: DockerServiceArgs = {
-            settings,
-            specs,
-            networks,
-            caCertPem: ca.caCertPem,
-            certificates: ca.certificates,
-            generated,
-            configSecrets: args.secrets,
-        };
-        const postgres = new Postgres(`${name}-postgres`, serviceArgs, { parent: this });
-        const redis = new Redis(`${name}-redis`, serviceArgs, { parent: this });
-        const jaeger = new Jaeger(`${name}-jaeger`, serviceArgs, { parent: this });
-        const api = new Api(`${name}-api`, serviceArgs, { parent: this, dependsOn: [postgres, redis, jaeger] });
-        const alertmanager = new Alertmanager(`${name}-alertmanager`, serviceArgs, { parent: this });
-        const backup = new Backup(`${name}-backup`, serviceArgs, { parent: this, dependsOn: [postgres] });
-        const metricSources = new MetricSources(`${name}-metrics`, { ...serviceArgs, textfileVolume: backup.metricsVolume }, { parent: this });
-        const prometheus = new Prometheus(`${name}-prometheus`, serviceArgs, { parent: this, dependsOn: [alertmanager] });
-        const grafana = new Grafana(`${name}-grafana`, serviceArgs, { parent: this, dependsOn: [prometheus] });
-        const edge = new Edge(`${name}-edge`, serviceArgs, { parent: this, dependsOn: [api, grafana, prometheus, alertmanager, jaeger] });
-
-        this.statefulVolumes = [postgres.volume, redis.volume, prometheus.volume, grafana.volume, alertmanager.volume, edge.volume, backup.volume];
+        const context: WorkloadContext = { settings, specs, generated, configSecrets: args.secrets, data: dockerDataTier(specs), selfHost: (spec) => spec.alias };
+        const descriptions = describeWorkloads(context, WORKLOADS);
+        const platform: DockerPlatform = { stackName: name, settings, caCertPem: ca.caCertPem, certificates: ca.certificates, generated, configSecrets: args.secrets, volumes: new Map() };
+        this.groups = this.declareGroups(name, descriptions, platform, networks);
+        this.statefulVolumes = Object.values(descriptions).flatMap((d) => (d?.volumes ?? []).filter((v) => v.owns === "state").map((v) => platform.volumes.get(v.volume)!));
 
         if (settings.dns) {
             // Loaded here, not at the top: it brings in @pulumi/aws (~0.3 s), which stacks without a DNS zone never use.
@@ -87,14 +76,38 @@ export class DockerStack extends pulumi.ComponentResource {
 
         this.publicUrls = publicUrls(settings);
         this.caCertPem = ca.caCertPem;
-        this.connection = connectionOutput(settings, generated, { postgresHost: specs.postgres.alias, redisHost: specs.redis.alias });
-
+        this.connection = connectionOutput(settings, specs, generated, { postgresHost: specs.postgres.alias, redisHost: specs.redis.alias });
         this.registerOutputs({
             publicUrls: this.publicUrls,
             caCertPem: this.caCertPem,
             connection: this.connection,
             statefulVolumes: this.statefulVolumes,
-            containers: [postgres.container, redis.container, api.container, prometheus.container, grafana.container, alertmanager.container, jaeger.container, edge.container, metricSources.nodeExporter, backup.container],
+            groups: this.groups,
         });
+    }
+
+    /** The components of layout.ts in order, each with the members the stack describes (the off-host copy only when configured). */
+    private declareGroups(
+        name: string,
+        descriptions: Readonly<Partial<Record<WorkloadName, WorkloadDescription>>>,
+        platform: DockerPlatform,
+        networks: Readonly<Record<DockerNetwork, docker.Network>>,
+    ): Record<string, WorkloadGroup> {
+        const groups: Record<string, WorkloadGroup> = {};
+        for (const layout of GROUPS) {
+            const members: GroupMember[] = layout.members.flatMap(({ workload, suffix, after }) => {
+                const description = descriptions[workload];
+                if (!description) return [];
+                const aliases = workload === "edge"
+                    // The public hostnames are aliases too, so probes from inside the stack reach the edge by those names.
+                    ? [description.name, ...PUBLIC_ENDPOINTS.map((e) => platform.settings.hostnames[e])]
+                    : [description.name];
+                const placement = { networks: NETWORKS[workload].map((n) => ({ network: networks[n], aliases })), ports: publishedPorts(workload, platform.settings) };
+                return [{ description, placement, suffix, after }];
+            });
+            const dependsOn = (layout.dependsOn ?? []).map((g) => groups[g]!);
+            groups[layout.name] = new WorkloadGroup(layout.group, `${name}-${layout.name}`, { platform, members }, { parent: this, dependsOn });
+        }
+        return groups;
     }
 }

@@ -29,8 +29,8 @@ export interface WorkloadContainerSpec {
     readonly command?: readonly string[];
     /** Replaces the image's entrypoint (the AWS CLI's image starts `aws`; the off-host copy is a bash loop). */
     readonly entrypoint?: readonly string[];
-    /** Plain, non-secret environment. Credentials are files (`*_FILE`). */
-    readonly env?: Readonly<Record<string, string>>;
+    /** Plain, non-secret environment, in order. Credentials are files (`*_FILE`). */
+    readonly env?: pulumi.Input<Readonly<Record<string, pulumi.Input<string>>>>;
     /** Named volumes; `readOnly` for a volume another container writes (node_exporter's textfile directory). */
     readonly volumes?: readonly { readonly volume: docker.Volume; readonly path: string; readonly readOnly?: boolean }[];
     /** Read-only host mounts, each an explicit policy exemption (node_exporter, cAdvisor). */
@@ -57,6 +57,14 @@ export const DEFAULT_STOP_GRACE_SECONDS = 30;
 /** The log rotation every container gets: json-file, 10 MB × 3. */
 export const LOG_OPTIONS = { "max-size": "10m", "max-file": "3" } as const;
 
+/** An environment as Docker's `NAME=value` list: plain when every value is, resolved later otherwise. */
+function envList(env: WorkloadContainerSpec["env"]): pulumi.Input<string[]> {
+    const entries = (values: Readonly<Record<string, unknown>>) => Object.entries(values).map(([k, v]) => `${k}=${String(v)}`);
+    if (env === undefined) return [];
+    if (!pulumi.Output.isInstance(env) && !(env instanceof Promise) && Object.values(env).every((v) => typeof v === "string")) return entries(env);
+    return pulumi.output(env).apply(entries);
+}
+
 /** The label every container and volume of a stack carries. */
 export function stackLabels(stack: string): { label: string; value: string }[] {
     return [{ label: "com.service-stack.stack", value: stack }];
@@ -74,7 +82,7 @@ export function hardenedContainerArgs(spec: WorkloadContainerSpec, files?: Deliv
         user: spec.user,
         command: spec.command ? [...spec.command] : undefined,
         ...(spec.entrypoint ? { entrypoints: [...spec.entrypoint] } : {}),
-        envs: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        envs: envList(spec.env),
         memory: spec.limits.memoryMiB,
         memorySwap: spec.limits.memoryMiB,
         cpuShares: Math.round(spec.limits.cpus * 1024),
@@ -121,13 +129,4 @@ export function hardenedContainerArgs(spec: WorkloadContainerSpec, files?: Deliv
 export function workloadContainer(name: string, spec: WorkloadContainerSpec, opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource }): docker.Container {
     const files = deliverFiles(name, { consumer: spec.name, image: spec.image, user: spec.user, files: spec.files, labels: stackLabels(spec.stack) }, opts.parent);
     return new docker.Container(name, hardenedContainerArgs(spec, files), opts);
-}
-
-/** A TLS certificate, key and CA as container files under `dir`, the key secret. */
-export function tlsFiles(paths: { cert: string; key: string; ca: string }, material: { certPem: pulumi.Input<string>; privateKeyPem: pulumi.Input<string> }, caCertPem: pulumi.Input<string>): ContainerFile[] {
-    return [
-        { path: paths.cert, content: material.certPem, secret: false },
-        { path: paths.key, content: material.privateKeyPem, secret: true },
-        { path: paths.ca, content: caCertPem, secret: false },
-    ];
 }
