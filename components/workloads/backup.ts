@@ -17,6 +17,9 @@ export const BACKUP_PATHS = {
     metrics: "/var/lib/backup-metrics",
 } as const;
 
+/** The command of one run of the job; its label (`pre-deploy`) follows. */
+export const RUN_ONCE_COMMAND = ["bash", CONFIG_PATHS.backupScript, "run"] as const;
+
 /** How the job runs: where it keeps dumps, state and metrics, on which volumes, when, and how many dumps it keeps. */
 export interface BackupRun {
     readonly dirs: { readonly dumps: string; readonly state: string; readonly metrics: string };
@@ -80,7 +83,7 @@ export function backupWorkload(ctx: WorkloadContext, run: BackupRun = scheduledB
         image: settings.images.backup,
         user: spec.user,
         limits: settings.resources.backup,
-        command: run.once ? ["bash", CONFIG_PATHS.backupScript, "run", run.once] : ["bash", CONFIG_PATHS.backupScript, "schedule"],
+        command: run.once ? [...RUN_ONCE_COMMAND, run.once] : ["bash", CONFIG_PATHS.backupScript, "schedule"],
         files: [config(CONFIG_PATHS.backupScript, script), ...trust.files, secret(SECRET_FILES.backupPgpass, pgpass)],
         volumes: run.volumes,
         // The scheduler's heartbeat; a one-off run has no process to watch.

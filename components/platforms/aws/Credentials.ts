@@ -1,22 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { GeneratedSecrets } from "../../secrets/GeneratedSecrets";
+import type { GeneratedSecretName, GeneratedSecrets } from "../../secrets/GeneratedSecrets";
 import { SECRET_KEYS, SecretKey, StackSecrets } from "../../settings/types";
+import type { SharedSecret } from "../../workloads/description";
 import { AwsBase, storedSecret } from "./context";
-import type { StoredSecretRef } from "./FargateService";
+
+/** A secret already in Secrets Manager (a shared credential): its ARN and current version. */
+export interface StoredSecretRef {
+    readonly arn: pulumi.Input<string>;
+    readonly versionId: pulumi.Input<string>;
+}
 
 /** The generated credentials the tasks read, by their name in Secrets Manager (`<prefix>/credentials/<name>`). */
-export const CREDENTIALS = [
-    "postgres-app-password",
-    "postgres-exporter-password",
-    "postgres-backup-password",
-    "redis-auth-token",
-    "grafana-admin-password",
-    "prometheus-password",
-    "alertmanager-password",
-    "api-signing-key",
-    "api-metrics-token",
-] as const;
-export type Credential = (typeof CREDENTIALS)[number];
+export const CREDENTIALS = {
+    "postgres-app-password": "postgresAppPassword",
+    "postgres-exporter-password": "postgresExporterPassword",
+    "postgres-backup-password": "postgresBackupPassword",
+    "redis-auth-token": "redisPassword",
+    "grafana-admin-password": "grafanaAdminPassword",
+    "prometheus-password": "prometheusPassword",
+    "alertmanager-password": "alertmanagerPassword",
+    "api-signing-key": "apiSigningKey",
+    "api-metrics-token": "apiMetricsToken",
+} as const satisfies Readonly<Record<string, GeneratedSecretName>>;
+export type Credential = keyof typeof CREDENTIALS;
 
 export interface CredentialsArgs {
     readonly base: Pick<AwsBase, "settings" | "keyArn">;
@@ -37,22 +43,11 @@ export class Credentials extends pulumi.ComponentResource {
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:aws:Credentials", name, {}, opts);
         const { generated } = args;
-        const values: Record<Credential, pulumi.Output<string>> = {
-            "postgres-app-password": generated.postgresAppPassword.result,
-            "postgres-exporter-password": generated.postgresExporterPassword.result,
-            "postgres-backup-password": generated.postgresBackupPassword.result,
-            "redis-auth-token": generated.redisPassword.result,
-            "grafana-admin-password": generated.grafanaAdminPassword.result,
-            "prometheus-password": generated.prometheusPassword.result,
-            "alertmanager-password": generated.alertmanagerPassword.result,
-            "api-signing-key": generated.apiSigningKey.result,
-            "api-metrics-token": generated.apiMetricsToken.result,
-        };
         const store = (id: string, value: pulumi.Input<string>): StoredSecretRef => {
             const { secret, version } = storedSecret(`${name}-${id}`, `${args.base.settings.namePrefix}/credentials/${id}`, value, args.base, this);
             return { arn: secret.arn, versionId: version.versionId };
         };
-        this.credentials = Object.fromEntries(Object.entries(values).map(([id, value]) => [id, store(id, value)])) as Record<Credential, StoredSecretRef>;
+        this.credentials = Object.fromEntries(Object.entries(CREDENTIALS).map(([id, field]) => [id, store(id, generated[field].result)])) as Record<Credential, StoredSecretRef>;
         const receivers: Partial<Record<SecretKey, StoredSecretRef>> = {};
         for (const key of SECRET_KEYS) {
             const value = args.configSecrets[key];
@@ -60,5 +55,13 @@ export class Credentials extends pulumi.ComponentResource {
         }
         this.receiverSecrets = receivers;
         this.registerOutputs({ credentials: this.credentials, receiverSecrets: this.receiverSecrets });
+    }
+
+    /** The stored secret a workload's shared file reads; throws for a secret no task may read (the Docker superuser's). */
+    shared(secret: SharedSecret): StoredSecretRef {
+        const credential = Object.entries(CREDENTIALS).find(([, field]) => field === secret)?.[0] as Credential | undefined;
+        const stored = credential ? this.credentials[credential] : this.receiverSecrets[secret as SecretKey];
+        if (!stored) throw new Error(`Credentials: no task reads \`${secret}\` on AWS; it is not stored.`);
+        return stored;
     }
 }

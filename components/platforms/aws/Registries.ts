@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AWS_IMAGE_WORKLOADS } from "../../settings/readAws";
 import type { StackSecrets } from "../../settings/types";
 import { AWS_CLI_IMAGE, AwsBase, boundedAwsName, storedSecret } from "./context";
-import type { ImageResolver, PulledImage } from "./FargateService";
+import type { ImageResolver, PulledImage } from "./taskContainers";
 import { CACHE_PREFIX_MAX, CachedUpstream, cachedImage, imageSource, pullPolicy, upstreamsInUse } from "./imageSources";
 
 export interface RegistriesArgs {

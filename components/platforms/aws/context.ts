@@ -78,12 +78,12 @@ export function replacementKey(inputs: Readonly<Record<string, unknown>>): strin
 }
 
 /** A CloudWatch log group encrypted with the stack key and kept for the configured retention. */
-export function encryptedLogGroup(name: string, logGroupName: string, base: Pick<AwsBase, "aws" | "keyArn">, parent: pulumi.Resource): aws.cloudwatch.LogGroup {
+export function encryptedLogGroup(name: string, logGroupName: string, base: Pick<AwsBase, "aws" | "keyArn">, parent: pulumi.Resource, aliases?: pulumi.Input<pulumi.Alias>[]): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(name, {
         name: logGroupName,
         retentionInDays: base.aws.logRetentionDays,
         kmsKeyId: base.keyArn,
-    }, { parent });
+    }, { parent, ...(aliases ? { aliases } : {}) });
 }
 
 /**
@@ -91,18 +91,26 @@ export function encryptedLogGroup(name: string, logGroupName: string, base: Pick
  * a prefix: a deleted secret's name stays taken for its whole recovery window, so a secret created again (a receiver
  * switched off and on, a file renamed back) gets a new name instead of failing for up to 30 days.
  */
-export function storedSecret(name: string, secretName: string, value: pulumi.Input<string>, base: Pick<AwsBase, "keyArn" | "settings">, parent: pulumi.Resource): { secret: aws.secretsmanager.Secret; version: aws.secretsmanager.SecretVersion } {
+export function storedSecret(
+    name: string,
+    secretName: string,
+    value: pulumi.Input<string>,
+    base: Pick<AwsBase, "keyArn" | "settings">,
+    parent: pulumi.Resource,
+    aliases?: pulumi.Input<pulumi.Alias>[],
+): { secret: aws.secretsmanager.Secret; version: aws.secretsmanager.SecretVersion } {
     const secret = new aws.secretsmanager.Secret(name, {
         namePrefix: `${secretName}-`,
         kmsKeyId: base.keyArn,
         // A deleted secret can be restored for this long; production keeps the maximum.
         recoveryWindowInDays: base.settings.protectStateful ? 30 : 7,
-    }, { parent });
+    }, { parent, ...(aliases ? { aliases } : {}) });
     const version = new aws.secretsmanager.SecretVersion(name, {
         secretId: secret.id,
         secretString: pulumi.secret(value),
     }, {
         parent,
+        ...(aliases ? { aliases } : {}),
         // A new value replaces the version: the old one keeps AWSPREVIOUS for task definitions that pin it (a
         // rollback), and Pulumi only forgets it instead of asking to strip its labels.
         retainOnDelete: true,

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { CONFIG_VERSION_RETENTION_DAYS, CONFIG_VERSIONS_KEPT } from "../../../../components/platforms/aws/ConfigBucket";
-import { pinnedValueFrom, requireVersionId } from "../../../../components/platforms/aws/FargateService";
+import { pinnedValueFrom, requireVersionId } from "../../../../components/platforms/aws/taskFiles";
 import { renderInitScript } from "../../../../components/platforms/aws/initScript";
 import { OfflineRun, recordStack } from "../../../../scripts/lib/offlineRun";
 import { unwrapSecrets } from "../../../../scripts/lib/validationArgs";
