@@ -1,16 +1,12 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { AwsStack } from "./platforms/aws/AwsStack";
 import type { DockerStack } from "./platforms/docker/DockerStack";
 import { readSettings } from "./settings/readSettings";
-import type { PublicEndpoint, StackSettings } from "./settings/types";
+import type { StackSettings } from "./settings/types";
+import type { PublishedOutputs } from "./stackOutputs";
 
 /** What the program exports as stack outputs. */
-export interface StackOutputs {
+export interface StackOutputs extends PublishedOutputs {
     readonly settings: StackSettings;
-    readonly publicUrls: Readonly<Record<PublicEndpoint, string>>;
-    readonly caCertificate: pulumi.Output<string>;
-    /** Secret. */
-    readonly connection: pulumi.Output<object>;
     readonly stack: DockerStack | AwsStack;
     /** AWS only: how `npm run backup` runs the pre-deploy dump task. */
     readonly backupTask?: AwsStack["backupTask"];
@@ -24,5 +20,5 @@ export function createStack(): StackOutputs {
     const stack = settings.platform === "aws"
         ? new (require("./platforms/aws/AwsStack") as typeof import("./platforms/aws/AwsStack")).AwsStack(settings.namePrefix, { settings, secrets })
         : new (require("./platforms/docker/DockerStack") as typeof import("./platforms/docker/DockerStack")).DockerStack(settings.namePrefix, { settings, secrets });
-    return { settings, publicUrls: stack.publicUrls, caCertificate: stack.caCertPem, connection: stack.connection, stack, ...("backupTask" in stack ? { backupTask: stack.backupTask } : {}) };
+    return { settings, ...stack.published, stack, ...("backupTask" in stack ? { backupTask: stack.backupTask } : {}) };
 }

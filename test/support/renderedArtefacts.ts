@@ -16,7 +16,7 @@ import { prometheusArgs, renderPrometheusConfig } from "../../components/render/
 import { renderRdsRolesSql } from "../../components/render/rdsRoles";
 import { renderRedisConf } from "../../components/render/redis";
 import { workloadSpecs } from "../../components/workloads/catalogue";
-import { apiEnvironment } from "../../components/workloads/consumers";
+import { apiEnvironment } from "../../components/workloads/api";
 import type { StackSettings } from "../../components/settings/types";
 import { parseCaddyfile } from "../../policy/lib/caddyfile";
 import { parsePgHba, parsePostgresqlConf, parseRedisConf } from "../../policy/lib/serverConfigs";

@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedSecrets } from "../../secrets/GeneratedSecrets";
-import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSecrets, StackSettings, WORKLOADS } from "../../settings/types";
-import { InternalCa } from "../../tls/InternalCa";
+import { PublishedOutputs, publishedOutputs } from "../../stackOutputs";
+import { PUBLIC_ENDPOINTS, StackSecrets, StackSettings, WORKLOADS } from "../../settings/types";
+import type { InternalCa } from "../../tls/InternalCa";
+import { stackCa } from "../../tls/stackCa";
 import { alertmanagerWorkload } from "../../workloads/alertmanager";
 import { isServing, NOT_ON_AWS, workloadSpecs } from "../../workloads/catalogue";
-import { connectionOutput, publicUrls } from "../../workloads/consumers";
 import { grafanaWorkload } from "../../workloads/grafana";
 import { jaegerWorkload } from "../../workloads/jaeger";
 import { Api } from "./Api";
@@ -45,13 +46,7 @@ function internalCa(name: string, base: AwsBase, parent: pulumi.Resource): Inter
         if (!isServing(workload) || (NOT_ON_AWS as readonly string[]).includes(workload) || workload === "postgres" || workload === "redis") continue;
         servers[workload] = [specs[workload].alias];
     }
-    return new InternalCa(`${name}-ca`, {
-        servers,
-        certValidityDays: settings.tls.certValidityDays,
-        earlyRenewalDays: settings.tls.earlyRenewalDays,
-        caValidityDays: settings.tls.caValidityDays,
-        organization: settings.namePrefix,
-    }, { parent });
+    return stackCa(name, settings, servers, parent);
 }
 
 /**
@@ -61,12 +56,9 @@ function internalCa(name: string, base: AwsBase, parent: pulumi.Resource): Inter
  * resource goes through one explicit provider in the configured region.
  */
 export class AwsStack extends pulumi.ComponentResource {
-    public readonly publicUrls: Readonly<Record<PublicEndpoint, string>>;
-    public readonly caCertPem: pulumi.Output<string>;
+    public readonly published: PublishedOutputs;
     /** Every resource holding state (database, cache, file system, buckets, key); protected in production. */
     public readonly statefulVolumes: readonly pulumi.CustomResource[];
-    /** Connection details for operators; secret. */
-    public readonly connection: pulumi.Output<object>;
     public readonly provider: aws.Provider;
     /** How `npm run backup` runs the pre-deploy dump (exported as the stack output `backupTask`). */
     public readonly backupTask: BackupTaskOutput;
@@ -118,11 +110,9 @@ export class AwsStack extends pulumi.ComponentResource {
         this.backupTask = this.declareServices(name, services.args, { lb, cluster, registries: services.registries, postgres, redis, backups }, inAws);
 
         this.statefulVolumes = [encryption.key, postgres.instance, redis.replicationGroup, cluster.fileSystem, services.configBucket, backups.bucket, lb.logBucket.bucket];
-        this.publicUrls = publicUrls(settings);
-        this.caCertPem = ca.caCertPem;
         // RDS's certificate chains to the AWS trust bundle, not to the stack's CA.
-        this.connection = connectionOutput(settings, specs, generated, { postgresHost: data.postgresAddress, redisHost: data.redisAddress }, awsTrustBundleUrls(awsSettings.region)[0]);
-        this.registerOutputs({ publicUrls: this.publicUrls, caCertPem: this.caCertPem, connection: this.connection, statefulVolumes: this.statefulVolumes, backupTask: this.backupTask });
+        this.published = publishedOutputs(settings, specs, generated, ca.caCertPem, { postgresHost: data.postgresAddress, redisHost: data.redisAddress }, awsTrustBundleUrls(awsSettings.region)[0]);
+        this.registerOutputs({ ...this.published, statefulVolumes: this.statefulVolumes, backupTask: this.backupTask });
     }
 
     /** What every service gets: placement, the config bucket and credentials its files come from, images, EFS, the descriptions' context. */

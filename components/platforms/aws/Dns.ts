@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { recordName, requireHostnamesInZone } from "../../dns/zone";
 import type { DnsSettings } from "../../settings/types";
 
 export interface DnsArgs {
@@ -16,12 +17,8 @@ export class Dns extends pulumi.ComponentResource {
 
     constructor(name: string, args: DnsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:aws:Dns", name, {}, opts);
-        for (const host of args.hostnames) {
-            if (host !== args.dns.zone && !host.endsWith(`.${args.dns.zone}`)) {
-                throw new Error(`Dns \`hostnames\` has "${host}", which is outside the zone "${args.dns.zone}".`);
-            }
-        }
-        this.records = args.hostnames.map((host) => new aws.route53.Record(`${name}-${host.split(".")[0]}`, {
+        requireHostnamesInZone("Dns", args.dns.zone, args.hostnames);
+        this.records = args.hostnames.map((host) => new aws.route53.Record(recordName(name, host), {
             zoneId: args.zoneId,
             name: host,
             type: "A",

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { recordName, requireHostnamesInZone } from "../../dns/zone";
 import type { DnsSettings } from "../../settings/types";
 
 export interface DnsRecordsArgs {
@@ -14,15 +15,11 @@ export class DnsRecords extends pulumi.ComponentResource {
 
     constructor(name: string, args: DnsRecordsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:dns:DnsRecords", name, {}, opts);
-        for (const host of args.hostnames) {
-            if (host !== args.dns.zone && !host.endsWith(`.${args.dns.zone}`)) {
-                throw new Error(`DnsRecords \`hostnames\` has "${host}", which is outside the zone "${args.dns.zone}".`);
-            }
-        }
+        requireHostnamesInZone("DnsRecords", args.dns.zone, args.hostnames);
         const address = args.dns.publicAddress;
         if (!address) throw new Error("DnsRecords `dns.publicAddress` is not set: the A records point at the Docker host's public IPv4 address.");
         const zone = aws.route53.getZoneOutput({ name: args.dns.zone, privateZone: false }, { parent: this });
-        this.records = args.hostnames.map((host) => new aws.route53.Record(`${name}-${host.split(".")[0]}`, {
+        this.records = args.hostnames.map((host) => new aws.route53.Record(recordName(name, host), {
             zoneId: zone.zoneId,
             name: host,
             type: "A",

@@ -1,10 +1,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedSecrets } from "../../secrets/GeneratedSecrets";
-import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSecrets, StackSettings, WORKLOADS, WorkloadName } from "../../settings/types";
-import { InternalCa } from "../../tls/InternalCa";
+import { PublishedOutputs, publishedOutputs } from "../../stackOutputs";
+import { PUBLIC_ENDPOINTS, StackSecrets, StackSettings, WORKLOADS, WorkloadName } from "../../settings/types";
+import type { InternalCa } from "../../tls/InternalCa";
+import { stackCa } from "../../tls/stackCa";
 import { isServing, WorkloadSpecs, workloadSpecs } from "../../workloads/catalogue";
-import { connectionOutput, publicUrls } from "../../workloads/consumers";
 import type { WorkloadContext, WorkloadDescription } from "../../workloads/description";
 import { describeWorkloads } from "../../workloads/index";
 import { hostName } from "./context";
@@ -22,13 +23,7 @@ function internalCa(name: string, settings: StackSettings, specs: WorkloadSpecs,
     const servers: Record<string, string[]> = {};
     for (const workload of WORKLOADS) if (isServing(workload)) servers[workload] = [specs[workload].alias];
     servers.edge = [...PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]), specs.edge.alias];
-    return new InternalCa(`${name}-ca`, {
-        servers,
-        certValidityDays: settings.tls.certValidityDays,
-        earlyRenewalDays: settings.tls.earlyRenewalDays,
-        caValidityDays: settings.tls.caValidityDays,
-        organization: settings.namePrefix,
-    }, { parent });
+    return stackCa(name, settings, servers, parent);
 }
 
 /**
@@ -37,12 +32,9 @@ function internalCa(name: string, settings: StackSettings, specs: WorkloadSpecs,
  * zone is set.
  */
 export class DockerStack extends pulumi.ComponentResource {
-    public readonly publicUrls: Readonly<Record<PublicEndpoint, string>>;
-    public readonly caCertPem: pulumi.Output<string>;
+    public readonly published: PublishedOutputs;
     /** Every named volume holding state; protected in production. */
     public readonly statefulVolumes: readonly docker.Volume[];
-    /** Connection details for operators; secret. */
-    public readonly connection: pulumi.Output<object>;
     /** The stack's components, by their name in layout.ts (`postgres`, `metrics`, …). */
     public readonly groups: Readonly<Record<string, WorkloadGroup>>;
 
@@ -74,16 +66,8 @@ export class DockerStack extends pulumi.ComponentResource {
             new DnsRecords(`${name}-dns`, { dns: settings.dns, hostnames: PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]) }, { parent: this });
         }
 
-        this.publicUrls = publicUrls(settings);
-        this.caCertPem = ca.caCertPem;
-        this.connection = connectionOutput(settings, specs, generated, { postgresHost: specs.postgres.alias, redisHost: specs.redis.alias });
-        this.registerOutputs({
-            publicUrls: this.publicUrls,
-            caCertPem: this.caCertPem,
-            connection: this.connection,
-            statefulVolumes: this.statefulVolumes,
-            groups: this.groups,
-        });
+        this.published = publishedOutputs(settings, specs, generated, ca.caCertPem, { postgresHost: specs.postgres.alias, redisHost: specs.redis.alias });
+        this.registerOutputs({ ...this.published, statefulVolumes: this.statefulVolumes, groups: this.groups });
     }
 
     /** The components of layout.ts in order, each with the members the stack describes (the off-host copy only when configured). */

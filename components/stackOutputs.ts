@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { publicUrl } from "../render/publicUrl";
-import type { GeneratedSecrets } from "../secrets/GeneratedSecrets";
-import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSettings } from "../settings/types";
-import { BASIC_AUTH_USERS, JAEGER_PORTS, SECRET_FILES, WorkloadSpecs } from "./catalogue";
+import { publicUrl } from "./render/publicUrl";
+import type { GeneratedSecrets } from "./secrets/GeneratedSecrets";
+import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSettings } from "./settings/types";
+import { BASIC_AUTH_USERS, WorkloadSpecs } from "./workloads/catalogue";
 
 /**
- * What the stack hands its consumers, the same on every platform: the API's environment and the stack's
+ * What a stack publishes, the same on every platform: the public URLs, the internal CA's certificate and the
  * `connection` output. Only the data tier's host names and the CA that verifies them differ (Docker network aliases
  * and the internal CA; RDS/ElastiCache endpoints and the AWS trust bundle).
  */
@@ -14,39 +14,12 @@ export interface DataEndpoints<T> {
     readonly redisHost: T;
 }
 
-/**
- * The API's environment: connection details as plain variables, every credential as a `*_FILE` path.
- * `dataCaFile` is the CA file (in the API's container) that verifies PostgreSQL and Redis.
- */
-export function apiEnvironment(settings: StackSettings, specs: WorkloadSpecs, data: DataEndpoints<string>, dataCaFile: string): Record<string, string> {
-    const spec = specs.api;
-    return {
-        ...settings.api.env,
-        ENVIRONMENT: settings.environment,
-        PORT: String(settings.api.port),
-        // Caddy's core has no rate limiter (and on AWS the WAF enforces the budget per client IP): the API may too.
-        RATE_LIMIT_PER_MINUTE: String(settings.edge.rateLimitPerMinute),
-        TLS_CERT_FILE: spec.tls.cert,
-        TLS_KEY_FILE: spec.tls.key,
-        DATABASE_HOST: data.postgresHost,
-        DATABASE_PORT: String(specs.postgres.port),
-        DATABASE_NAME: settings.postgres.database,
-        DATABASE_USER: settings.postgres.appUser,
-        DATABASE_PASSWORD_FILE: SECRET_FILES.postgresAppPassword,
-        DATABASE_SSLMODE: "verify-full",
-        DATABASE_SSLROOTCERT: dataCaFile,
-        REDIS_URL: `rediss://${data.redisHost}:${specs.redis.port}/0`,
-        REDIS_PASSWORD_FILE: SECRET_FILES.redisPassword,
-        REDIS_CA_FILE: dataCaFile,
-        JWT_SIGNING_KEY_FILE: SECRET_FILES.apiSigningKey,
-        METRICS_TOKEN_FILE: SECRET_FILES.apiMetricsToken,
-        OTEL_SERVICE_NAME: "api",
-        OTEL_EXPORTER_OTLP_ENDPOINT: `https://${specs.jaeger.alias}:${JAEGER_PORTS.otlpGrpc}`,
-        OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
-        OTEL_EXPORTER_OTLP_CERTIFICATE: spec.tls.ca,
-        // The local stand-in is Caddy, which wants writable state directories even with automatic HTTPS off.
-        ...(settings.api.standIn ? { XDG_DATA_HOME: "/tmp/caddy-data", XDG_CONFIG_HOME: "/tmp/caddy-config" } : {}),
-    };
+/** The stack outputs every platform's stack component publishes. */
+export interface PublishedOutputs {
+    readonly publicUrls: Readonly<Record<PublicEndpoint, string>>;
+    readonly caCertificate: pulumi.Output<string>;
+    /** Secret. */
+    readonly connection: pulumi.Output<object>;
 }
 
 /** Every public endpoint's URL. */
@@ -87,4 +60,16 @@ export function connectionOutput(
         alertmanager: { url: urls.alertmanager, user: BASIC_AUTH_USERS.alertmanager, password: alertmanagerPassword },
         jaeger: { url: urls.jaeger, user: BASIC_AUTH_USERS.jaeger, password: jaegerPassword },
     })));
+}
+
+/** The published outputs of a stack whose data tier is at `data` (its CA published at `postgresRootCert`, when not the stack's). */
+export function publishedOutputs(
+    settings: StackSettings,
+    specs: WorkloadSpecs,
+    generated: GeneratedSecrets,
+    caCertPem: pulumi.Output<string>,
+    data: DataEndpoints<pulumi.Input<string>>,
+    postgresRootCert?: string,
+): PublishedOutputs {
+    return { publicUrls: publicUrls(settings), caCertificate: caCertPem, connection: connectionOutput(settings, specs, generated, data, postgresRootCert) };
 }
