@@ -16,14 +16,6 @@ const ENFORCED = ["components", "policy", "scripts"];
  * so the fix removes it.
  */
 const NOT_YET_ENFORCED: readonly string[] = [
-    "components/platforms/aws/Cluster.ts: Cluster.constructor",
-    "components/platforms/aws/LoadBalancer.ts: LoadBalancer.constructor",
-    "components/platforms/aws/Network.ts: Network.constructor",
-    "components/platforms/aws/Postgres.ts: Postgres.constructor",
-    "components/platforms/aws/Redis.ts: Redis.constructor",
-    "components/platforms/aws/Waf.ts: Waf.constructor",
-    "components/platforms/aws/containerDefinitions.ts",
-    "components/platforms/aws/containerDefinitions.ts: taskLayout",
     "components/render/alerts/prometheus.ts: monitoringAlerts",
     "components/render/prometheus.ts: scrapeJobs",
     "components/settings/buildSettings.ts",

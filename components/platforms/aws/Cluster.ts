@@ -33,7 +33,7 @@ export class Cluster extends pulumi.ComponentResource {
 
     constructor(name: string, base: AwsBase & ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:aws:Cluster", name, {}, opts);
-        const { settings, specs } = base;
+        const { settings } = base;
 
         this.cluster = new aws.ecs.Cluster(name, {
             name: clusterName(settings),
@@ -45,8 +45,27 @@ export class Cluster extends pulumi.ComponentResource {
             description: `${settings.namePrefix}: services by name for the rendered configs`,
         }, { parent: this });
 
-        this.tasksSecurityGroup = new aws.ec2.SecurityGroup(`${name}-tasks`, { vpcId: base.vpcId, description: "ECS tasks of the stack", tags: { Name: awsName(settings, "tasks") } }, { parent: this });
-        const tasks = this.tasksSecurityGroup.id;
+        this.tasksSecurityGroup = this.tasksGroup(name, base);
+        const storage = this.stateStorage(name, base, this.tasksSecurityGroup.id);
+        this.fileSystem = storage.fileSystem;
+        this.mountTargets = storage.mountTargets;
+        this.accessPoints = { prometheus: this.accessPoint(name, base, "prometheus"), grafana: this.accessPoint(name, base, "grafana"), alertmanager: this.accessPoint(name, base, "alertmanager") };
+
+        this.registerOutputs({
+            cluster: this.cluster,
+            namespace: this.namespace,
+            tasksSecurityGroup: this.tasksSecurityGroup,
+            fileSystem: this.fileSystem,
+            accessPoints: this.accessPoints,
+            mountTargets: this.mountTargets,
+        });
+    }
+
+    /** The security group every task shares: each service port open to the group itself; out HTTPS, the VPC and SMTP. */
+    private tasksGroup(name: string, base: AwsBase & ClusterArgs): aws.ec2.SecurityGroup {
+        const { settings, specs } = base;
+        const group = new aws.ec2.SecurityGroup(`${name}-tasks`, { vpcId: base.vpcId, description: "ECS tasks of the stack", tags: { Name: awsName(settings, "tasks") } }, { parent: this });
+        const tasks = group.id;
         // Service-to-service traffic: every port one service serves another on, from the tasks group only.
         const internalPorts: Record<string, number> = {
             api: specs.api.port,
@@ -81,8 +100,13 @@ export class Cluster extends pulumi.ComponentResource {
         for (const [what, rule] of Object.entries(egress)) {
             new aws.vpc.SecurityGroupEgressRule(`${name}-tasks-out-${what}`, { ...rule, description: `out: ${what}` }, { parent: this });
         }
+        return group;
+    }
 
-        this.fileSystem = new aws.efs.FileSystem(name, {
+    /** The encrypted EFS file system (backed up, TLS only) with a mount target per private subnet, NFS from the tasks only. */
+    private stateStorage(name: string, base: AwsBase & ClusterArgs, tasks: pulumi.Input<string>): { fileSystem: aws.efs.FileSystem; mountTargets: aws.efs.MountTarget[] } {
+        const { settings } = base;
+        const fileSystem = new aws.efs.FileSystem(name, {
             encrypted: true,
             kmsKeyId: base.keyArn,
             performanceMode: "generalPurpose",
@@ -90,7 +114,7 @@ export class Cluster extends pulumi.ComponentResource {
             lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }],
             tags: { Name: awsName(settings, "state") },
         }, { parent: this, protect: settings.protectStateful });
-        new aws.efs.BackupPolicy(name, { fileSystemId: this.fileSystem.id, backupPolicy: { status: "ENABLED" } }, { parent: this });
+        new aws.efs.BackupPolicy(name, { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } }, { parent: this });
         const efsGroup = new aws.ec2.SecurityGroup(`${name}-efs`, { vpcId: base.vpcId, description: "EFS mount targets: NFS from the tasks", tags: { Name: awsName(settings, "efs") } }, { parent: this });
         new aws.vpc.SecurityGroupIngressRule(`${name}-efs-nfs`, {
             securityGroupId: efsGroup.id,
@@ -100,39 +124,30 @@ export class Cluster extends pulumi.ComponentResource {
             fromPort: 2049,
             toPort: 2049,
         }, { parent: this });
-        this.mountTargets = base.privateSubnetIds.map((subnetId, i) => new aws.efs.MountTarget(`${name}-${i}`, {
-            fileSystemId: this.fileSystem.id,
+        const mountTargets = base.privateSubnetIds.map((subnetId, i) => new aws.efs.MountTarget(`${name}-${i}`, {
+            fileSystemId: fileSystem.id,
             subnetId,
             securityGroups: [efsGroup.id],
         }, { parent: this }));
         // Deny mounting without TLS: EFS file system policy with the same rule as the buckets'.
         new aws.efs.FileSystemPolicy(name, {
-            fileSystemId: this.fileSystem.id,
-            policy: this.fileSystem.arn.apply((arn) => JSON.stringify({
+            fileSystemId: fileSystem.id,
+            policy: fileSystem.arn.apply((arn) => JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Action: "*", Resource: arn, Condition: { Bool: { "aws:SecureTransport": "false" } } }],
             })),
         }, { parent: this });
+        return { fileSystem, mountTargets };
+    }
 
-        const accessPoint = (service: EfsService): aws.efs.AccessPoint => {
-            const [uid, gid] = specs[service].user.split(":").map(Number) as [number, number];
-            return new aws.efs.AccessPoint(`${name}-${service}`, {
-                fileSystemId: this.fileSystem.id,
-                // Every NFS operation through this access point runs as the service's user, whatever the client claims.
-                posixUser: { uid, gid },
-                rootDirectory: { path: `/${service}`, creationInfo: { ownerUid: uid, ownerGid: gid, permissions: "0750" } },
-                tags: { Name: awsName(settings, service) },
-            }, { parent: this });
-        };
-        this.accessPoints = { prometheus: accessPoint("prometheus"), grafana: accessPoint("grafana"), alertmanager: accessPoint("alertmanager") };
-
-        this.registerOutputs({
-            cluster: this.cluster,
-            namespace: this.namespace,
-            tasksSecurityGroup: this.tasksSecurityGroup,
-            fileSystem: this.fileSystem,
-            accessPoints: this.accessPoints,
-            mountTargets: this.mountTargets,
-        });
+    /** A stateful service's access point: every NFS operation through it runs as the service's user, whatever the client claims. */
+    private accessPoint(name: string, base: AwsBase, service: EfsService): aws.efs.AccessPoint {
+        const [uid, gid] = base.specs[service].user.split(":").map(Number) as [number, number];
+        return new aws.efs.AccessPoint(`${name}-${service}`, {
+            fileSystemId: this.fileSystem.id,
+            posixUser: { uid, gid },
+            rootDirectory: { path: `/${service}`, creationInfo: { ownerUid: uid, ownerGid: gid, permissions: "0750" } },
+            tags: { Name: awsName(base.settings, service) },
+        }, { parent: this });
     }
 }

@@ -72,50 +72,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
             jaeger: specs.jaeger.port,
         };
 
-        // The policy pack recognises the load balancer's group by its name (`*-lb*`): the one allowed internet ingress.
-        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: base.vpcId, description: "Load balancer: HTTP and HTTPS from the internet", tags: { Name: awsName(settings, "lb") } }, { parent: this });
-        for (const [scheme, port] of [["http", 80], ["https", 443]] as const) {
-            new aws.vpc.SecurityGroupIngressRule(`${name}-${scheme}-in`, {
-                securityGroupId: this.securityGroup.id,
-                cidrIpv4: "0.0.0.0/0",
-                description: `${scheme.toUpperCase()} from the internet`,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-            }, { parent: this });
-        }
-        for (const endpoint of PUBLIC_ENDPOINTS) {
-            const port = ports[endpoint];
-            new aws.vpc.SecurityGroupEgressRule(`${name}-to-${endpoint}`, {
-                securityGroupId: this.securityGroup.id,
-                referencedSecurityGroupId: base.tasksSecurityGroupId,
-                description: `${endpoint} tasks`,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-            }, { parent: this });
-            new aws.vpc.SecurityGroupIngressRule(`${name}-into-${endpoint}`, {
-                securityGroupId: base.tasksSecurityGroupId,
-                referencedSecurityGroupId: this.securityGroup.id,
-                description: `${endpoint} from the load balancer`,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-            }, { parent: this });
-        }
+        this.securityGroup = this.openToInternet(name, base, ports);
 
-        const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
-        const account = accountContext(base.account);
-        this.logBucket = new PrivateBucket(`${name}-logs`, {
-            versioned: false,
-            lifecycleRules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: base.aws.logRetentionDays } }],
-            // It also receives the S3 server access logs of the stack's other buckets (ConfigBucket, Backups).
-            extraStatements: (bucketArn) => pulumi.all([elbAccount.arn, account]).apply(([elbArn, acct]) => [
-                ...albAccessLogStatements(bucketArn, ACCESS_LOG_PREFIX, elbArn, acct),
-                s3AccessLogStatement(bucketArn, S3_ACCESS_LOG_PREFIX, `arn:${acct.partition}:s3:::${settings.namePrefix}-*`, acct),
-            ]),
-            protect: settings.protectStateful,
-        }, { parent: this });
+        this.logBucket = this.accessLogBucket(name, base);
 
         this.alb = new aws.lb.LoadBalancer(name, {
             // Explicit: Pulumi's auto-name (resource name plus 8 characters) exceeds ELB's 32.
@@ -133,15 +92,105 @@ export class LoadBalancer extends pulumi.ComponentResource {
             tags: { Name: awsName(settings, "lb") },
         }, { parent: this, dependsOn: [this.logBucket.policy] });
 
-        const hostnames = PUBLIC_ENDPOINTS.map((e) => settings.hostnames[e]);
-        this.certificate = new aws.acm.Certificate(name, {
+        this.certificate = this.publicCertificate(name, base);
+        const certificateArn = this.validated(name, base, this.certificate);
+
+        new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: this.alb.arn,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        }, { parent: this });
+        this.httpsListener = new aws.lb.Listener(`${name}-https`, {
+            loadBalancerArn: this.alb.arn,
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: albSslPolicy(settings.tls.minVersion),
+            certificateArn,
+            defaultActions: [{ type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not found" } }],
+        }, { parent: this });
+        this.targetGroups = this.routes(name, base, ports);
+
+        this.registerOutputs({
+            alb: this.alb,
+            securityGroup: this.securityGroup,
+            certificate: this.certificate,
+            httpsListener: this.httpsListener,
+            targetGroups: this.targetGroups,
+            logBucket: this.logBucket,
+        });
+    }
+
+    /** The only security group open to the internet (80, 443); to and from the tasks only on the endpoints' ports. */
+    private openToInternet(name: string, base: AwsBase & LoadBalancerArgs, ports: Readonly<Record<PublicEndpoint, number>>): aws.ec2.SecurityGroup {
+        const { settings } = base;
+        // The policy pack recognises the load balancer's group by its name (`*-lb*`): the one allowed internet ingress.
+        const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: base.vpcId, description: "Load balancer: HTTP and HTTPS from the internet", tags: { Name: awsName(settings, "lb") } }, { parent: this });
+        for (const [scheme, port] of [["http", 80], ["https", 443]] as const) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-${scheme}-in`, {
+                securityGroupId: group.id,
+                cidrIpv4: "0.0.0.0/0",
+                description: `${scheme.toUpperCase()} from the internet`,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+            }, { parent: this });
+        }
+        for (const endpoint of PUBLIC_ENDPOINTS) {
+            const port = ports[endpoint];
+            new aws.vpc.SecurityGroupEgressRule(`${name}-to-${endpoint}`, {
+                securityGroupId: group.id,
+                referencedSecurityGroupId: base.tasksSecurityGroupId,
+                description: `${endpoint} tasks`,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+            }, { parent: this });
+            new aws.vpc.SecurityGroupIngressRule(`${name}-into-${endpoint}`, {
+                securityGroupId: base.tasksSecurityGroupId,
+                referencedSecurityGroupId: group.id,
+                description: `${endpoint} from the load balancer`,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+            }, { parent: this });
+        }
+        return group;
+    }
+
+    /** The access-log bucket (SSE-S3: ALB log delivery cannot write with a KMS key), which the stack's other buckets log into too. */
+    private accessLogBucket(name: string, base: AwsBase & LoadBalancerArgs): PrivateBucket {
+        const { settings } = base;
+        const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
+        const account = accountContext(base.account);
+        return new PrivateBucket(`${name}-logs`, {
+            versioned: false,
+            lifecycleRules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: base.aws.logRetentionDays } }],
+            // It also receives the S3 server access logs of the stack's other buckets (ConfigBucket, Backups).
+            extraStatements: (bucketArn) => pulumi.all([elbAccount.arn, account]).apply(([elbArn, acct]) => [
+                ...albAccessLogStatements(bucketArn, ACCESS_LOG_PREFIX, elbArn, acct),
+                s3AccessLogStatement(bucketArn, S3_ACCESS_LOG_PREFIX, `arn:${acct.partition}:s3:::${settings.namePrefix}-*`, acct),
+            ]),
+            protect: settings.protectStateful,
+        }, { parent: this });
+    }
+
+    /** The ACM certificate for the public hostnames. */
+    private publicCertificate(name: string, base: AwsBase & LoadBalancerArgs): aws.acm.Certificate {
+        const hostnames = PUBLIC_ENDPOINTS.map((e) => base.settings.hostnames[e]);
+        return new aws.acm.Certificate(name, {
             domainName: hostnames[0]!,
             subjectAlternativeNames: hostnames.slice(1),
             validationMethod: "DNS",
-            tags: { Name: awsName(settings, "public") },
+            tags: { Name: awsName(base.settings, "public") },
         }, { parent: this });
+    }
+
+    /** The certificate's ARN once ACM has validated it through Route53 records in the zone. */
+    private validated(name: string, base: AwsBase & LoadBalancerArgs, certificate: aws.acm.Certificate): pulumi.Output<string> {
+        const hostnames = PUBLIC_ENDPOINTS.map((e) => base.settings.hostnames[e]);
         const validationRecords = hostnames.map((host) => {
-            const option = this.certificate.domainValidationOptions.apply((options) => {
+            const option = certificate.domainValidationOptions.apply((options) => {
                 const found = options.find((o) => o.domainName === host);
                 if (!found) throw new Error(`LoadBalancer: ACM returned no validation record for ${host}.`);
                 return found;
@@ -156,25 +205,15 @@ export class LoadBalancer extends pulumi.ComponentResource {
             }, { parent: this });
         });
         const validation = new aws.acm.CertificateValidation(name, {
-            certificateArn: this.certificate.arn,
+            certificateArn: certificate.arn,
             validationRecordFqdns: validationRecords.map((r) => r.fqdn),
         }, { parent: this });
+        return validation.certificateArn;
+    }
 
-        new aws.lb.Listener(`${name}-http`, {
-            loadBalancerArn: this.alb.arn,
-            port: 80,
-            protocol: "HTTP",
-            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-        }, { parent: this });
-        this.httpsListener = new aws.lb.Listener(`${name}-https`, {
-            loadBalancerArn: this.alb.arn,
-            port: 443,
-            protocol: "HTTPS",
-            sslPolicy: albSslPolicy(settings.tls.minVersion),
-            certificateArn: validation.certificateArn,
-            defaultActions: [{ type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not found" } }],
-        }, { parent: this });
-
+    /** An HTTPS target group per public endpoint, and a host rule of the HTTPS listener forwarding to it. */
+    private routes(name: string, base: AwsBase & LoadBalancerArgs, ports: Readonly<Record<PublicEndpoint, number>>): Record<PublicEndpoint, aws.lb.TargetGroup> {
+        const { settings } = base;
         const checks = targetHealthChecks(settings);
         const targetGroups = {} as Record<PublicEndpoint, aws.lb.TargetGroup>;
         PUBLIC_ENDPOINTS.forEach((endpoint, i) => {
@@ -196,15 +235,6 @@ export class LoadBalancer extends pulumi.ComponentResource {
             }, { parent: this });
             targetGroups[endpoint] = group;
         });
-        this.targetGroups = targetGroups;
-
-        this.registerOutputs({
-            alb: this.alb,
-            securityGroup: this.securityGroup,
-            certificate: this.certificate,
-            httpsListener: this.httpsListener,
-            targetGroups: this.targetGroups,
-            logBucket: this.logBucket,
-        });
+        return targetGroups;
     }
 }

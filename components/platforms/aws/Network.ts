@@ -63,9 +63,27 @@ export class Network extends pulumi.ComponentResource {
             return subnet;
         });
 
-        this.endpointSecurityGroup = new aws.ec2.SecurityGroup(`${name}-endpoints`, { vpcId, description: "VPC interface endpoints: HTTPS from inside the VPC", tags: tag("endpoints") }, { parent: this });
+        this.endpointSecurityGroup = this.endpoints(name, base, privateRoutes);
+        this.flowLog = this.flowLogs(name, base);
+
+        this.registerOutputs({
+            vpc: this.vpc,
+            publicSubnets: this.publicSubnets,
+            privateSubnets: this.privateSubnets,
+            natGateways: this.natGateways,
+            endpointSecurityGroup: this.endpointSecurityGroup,
+            flowLog: this.flowLog,
+        });
+    }
+
+    /** Interface endpoints (ECR, Secrets Manager, Logs) in the private subnets, HTTPS from the VPC only; the S3 gateway. */
+    private endpoints(name: string, base: AwsBase, privateRoutes: aws.ec2.RouteTable[]): aws.ec2.SecurityGroup {
+        const { settings, aws: awsSettings } = base;
+        const vpcId = this.vpc.id;
+        const tag = (suffix: string) => ({ Name: awsName(settings, suffix) });
+        const group = new aws.ec2.SecurityGroup(`${name}-endpoints`, { vpcId, description: "VPC interface endpoints: HTTPS from inside the VPC", tags: tag("endpoints") }, { parent: this });
         new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-https`, {
-            securityGroupId: this.endpointSecurityGroup.id,
+            securityGroupId: group.id,
             description: "HTTPS from the VPC",
             ipProtocol: "tcp",
             fromPort: 443,
@@ -79,7 +97,7 @@ export class Network extends pulumi.ComponentResource {
                 vpcEndpointType: "Interface",
                 privateDnsEnabled: true,
                 subnetIds: this.privateSubnets.map((s) => s.id),
-                securityGroupIds: [this.endpointSecurityGroup.id],
+                securityGroupIds: [group.id],
                 tags: tag(`endpoint-${service}`),
             }, { parent: this });
         }
@@ -90,7 +108,14 @@ export class Network extends pulumi.ComponentResource {
             routeTableIds: privateRoutes.map((r) => r.id),
             tags: tag("endpoint-s3"),
         }, { parent: this });
+        return group;
+    }
 
+    /** Flow logs of all traffic into a KMS-encrypted log group, written through a role limited to it. */
+    private flowLogs(name: string, base: AwsBase): aws.ec2.FlowLog {
+        const { settings } = base;
+        const vpcId = this.vpc.id;
+        const tag = (suffix: string) => ({ Name: awsName(settings, suffix) });
         const flowLogGroup = encryptedLogGroup(`${name}-flow-logs`, `/vpc/${awsName(settings, "flow-logs")}`, base, this);
         const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, {
             assumeRolePolicy: accountContext(base.account).apply((account) => assumeRolePolicy("vpc-flow-logs.amazonaws.com", account)),
@@ -103,7 +128,7 @@ export class Network extends pulumi.ComponentResource {
                 Resource: [arn, `${arn}:*`],
             }])),
         }, { parent: this });
-        this.flowLog = new aws.ec2.FlowLog(name, {
+        return new aws.ec2.FlowLog(name, {
             vpcId,
             trafficType: "ALL",
             logDestinationType: "cloud-watch-logs",
@@ -112,14 +137,5 @@ export class Network extends pulumi.ComponentResource {
             maxAggregationInterval: 60,
             tags: tag("flow-logs"),
         }, { parent: this });
-
-        this.registerOutputs({
-            vpc: this.vpc,
-            publicSubnets: this.publicSubnets,
-            privateSubnets: this.privateSubnets,
-            natGateways: this.natGateways,
-            endpointSecurityGroup: this.endpointSecurityGroup,
-            flowLog: this.flowLog,
-        });
     }
 }

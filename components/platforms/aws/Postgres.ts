@@ -2,14 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../../settings/types";
 import { AwsBase, awsName, encryptedLogGroup } from "./context";
+import { ManagedStoreArgs, namespaceAlias, reachableFromTasks } from "./managedStore";
 
-export interface PostgresArgs {
-    readonly vpcId: pulumi.Input<string>;
-    readonly privateSubnetIds: pulumi.Input<string>[];
-    readonly tasksSecurityGroupId: pulumi.Input<string>;
-    /** Route53 zone of the Cloud Map namespace, where `specs.postgres.alias` becomes a CNAME for the endpoint. */
-    readonly namespaceZoneId: pulumi.Input<string>;
-}
+export type PostgresArgs = ManagedStoreArgs;
 
 /** The administrator RDS creates (not the well-known `postgres`); its password lives in Secrets Manager, managed by RDS. */
 export const RDS_ADMIN_USER = "stack_admin";
@@ -45,6 +40,56 @@ export function rdsParameters(settings: StackSettings): { name: string; value: s
     ];
 }
 
+/** The instance: encrypted storage and Performance Insights, not public, Multi-AZ with deletion protection and a final snapshot in production. */
+function instanceArgs(
+    base: AwsBase,
+    parts: { identifier: string; subnetGroup: pulumi.Input<string>; securityGroup: pulumi.Input<string>; parameterGroup: pulumi.Input<string> },
+): aws.rds.InstanceArgs {
+    const { settings, aws: awsSettings, specs } = base;
+    const production = settings.environment === "production";
+    return {
+        identifier: parts.identifier,
+        engine: "postgres",
+        engineVersion: awsSettings.postgres.engineVersion,
+        instanceClass: awsSettings.postgres.instanceClass,
+        allocatedStorage: awsSettings.postgres.allocatedStorageGiB,
+        maxAllocatedStorage: awsSettings.postgres.maxAllocatedStorageGiB,
+        storageType: "gp3",
+        storageEncrypted: true,
+        kmsKeyId: base.keyArn,
+        dbName: settings.postgres.database,
+        username: RDS_ADMIN_USER,
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: base.keyArn,
+        port: specs.postgres.port,
+        multiAz: production,
+        dbSubnetGroupName: parts.subnetGroup,
+        vpcSecurityGroupIds: [parts.securityGroup],
+        publiclyAccessible: false,
+        parameterGroupName: parts.parameterGroup,
+        caCertIdentifier: "rds-ca-rsa2048-g1",
+        backupRetentionPeriod: awsSettings.postgres.backupRetentionDays,
+        backupWindow: "02:00-03:00",
+        maintenanceWindow: "sun:03:30-sun:04:30",
+        copyTagsToSnapshot: true,
+        deleteAutomatedBackups: !production,
+        deletionProtection: production,
+        skipFinalSnapshot: !production,
+        finalSnapshotIdentifier: production ? `${parts.identifier}-final` : undefined,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: base.keyArn,
+        performanceInsightsRetentionPeriod: 7,
+        enabledCloudwatchLogsExports: [...RDS_LOG_EXPORTS],
+        autoMinorVersionUpgrade: true,
+        // The major is pinned in `aws.postgres.engineVersion`: changing it there is the decision to upgrade, and
+        // RDS refuses a new major (and its new parameter group family) without this flag.
+        allowMajorVersionUpgrade: true,
+        // In the maintenance window unless the stack asks for now (a major upgrade at a chosen hour: the old
+        // parameter group can only be deleted once the instance has moved to the new one).
+        applyImmediately: awsSettings.postgres.applyImmediately,
+    };
+}
+
 /**
  * RDS PostgreSQL in the private subnets: storage and Performance Insights encrypted with the stack key, TLS forced,
  * not publicly accessible, reachable on 5432 from the tasks only, Multi-AZ with deletion protection and a final
@@ -61,19 +106,10 @@ export class Postgres extends pulumi.ComponentResource {
     constructor(name: string, base: AwsBase & PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("service-stack:aws:Postgres", name, {}, opts);
         const { settings, aws: awsSettings, specs } = base;
-        const production = settings.environment === "production";
         const identifier = awsName(settings, "postgres");
         const major = awsSettings.postgres.engineVersion.split(".")[0];
 
-        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: base.vpcId, description: "RDS PostgreSQL: 5432 from the tasks only", tags: { Name: identifier } }, { parent: this });
-        new aws.vpc.SecurityGroupIngressRule(`${name}-from-tasks`, {
-            securityGroupId: this.securityGroup.id,
-            referencedSecurityGroupId: base.tasksSecurityGroupId,
-            description: "PostgreSQL from the ECS tasks",
-            ipProtocol: "tcp",
-            fromPort: specs.postgres.port,
-            toPort: specs.postgres.port,
-        }, { parent: this });
+        this.securityGroup = reachableFromTasks(name, base, { what: "PostgreSQL", port: specs.postgres.port, groupDescription: "RDS PostgreSQL: 5432 from the tasks only", tag: identifier }, this);
         const subnets = new aws.rds.SubnetGroup(name, { subnetIds: base.privateSubnetIds, description: `${identifier}: private subnets` }, { parent: this });
         this.parameterGroup = new aws.rds.ParameterGroup(name, {
             family: `postgres${major}`,
@@ -83,61 +119,15 @@ export class Postgres extends pulumi.ComponentResource {
         // Created before the instance so RDS exports into encrypted groups with retention instead of making its own.
         const logGroups = RDS_LOG_EXPORTS.map((log) => encryptedLogGroup(`${name}-${log}`, `/aws/rds/instance/${identifier}/${log}`, base, this));
 
-        this.instance = new aws.rds.Instance(name, {
-            identifier,
-            engine: "postgres",
-            engineVersion: awsSettings.postgres.engineVersion,
-            instanceClass: awsSettings.postgres.instanceClass,
-            allocatedStorage: awsSettings.postgres.allocatedStorageGiB,
-            maxAllocatedStorage: awsSettings.postgres.maxAllocatedStorageGiB,
-            storageType: "gp3",
-            storageEncrypted: true,
-            kmsKeyId: base.keyArn,
-            dbName: settings.postgres.database,
-            username: RDS_ADMIN_USER,
-            manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: base.keyArn,
-            port: specs.postgres.port,
-            multiAz: production,
-            dbSubnetGroupName: subnets.name,
-            vpcSecurityGroupIds: [this.securityGroup.id],
-            publiclyAccessible: false,
-            parameterGroupName: this.parameterGroup.name,
-            caCertIdentifier: "rds-ca-rsa2048-g1",
-            backupRetentionPeriod: awsSettings.postgres.backupRetentionDays,
-            backupWindow: "02:00-03:00",
-            maintenanceWindow: "sun:03:30-sun:04:30",
-            copyTagsToSnapshot: true,
-            deleteAutomatedBackups: !production,
-            deletionProtection: production,
-            skipFinalSnapshot: !production,
-            finalSnapshotIdentifier: production ? `${identifier}-final` : undefined,
-            performanceInsightsEnabled: true,
-            performanceInsightsKmsKeyId: base.keyArn,
-            performanceInsightsRetentionPeriod: 7,
-            enabledCloudwatchLogsExports: [...RDS_LOG_EXPORTS],
-            autoMinorVersionUpgrade: true,
-            // The major is pinned in `aws.postgres.engineVersion`: changing it there is the decision to upgrade, and
-            // RDS refuses a new major (and its new parameter group family) without this flag.
-            allowMajorVersionUpgrade: true,
-            // In the maintenance window unless the stack asks for now (a major upgrade at a chosen hour: the old
-            // parameter group can only be deleted once the instance has moved to the new one).
-            applyImmediately: awsSettings.postgres.applyImmediately,
-        }, { parent: this, protect: settings.protectStateful, dependsOn: logGroups });
+        this.instance = new aws.rds.Instance(name, instanceArgs(base, { identifier, subnetGroup: subnets.name, securityGroup: this.securityGroup.id, parameterGroup: this.parameterGroup.name }),
+            { parent: this, protect: settings.protectStateful, dependsOn: logGroups });
         this.adminSecretArn = this.instance.masterUserSecrets.apply((secrets) => {
             const arn = secrets?.[0]?.secretArn;
             if (!arn) throw new Error("Postgres: RDS reported no managed administrator secret.");
             return arn;
         });
 
-        // The catalogue's name resolves inside the VPC; TLS clients still connect to the endpoint the RDS certificate names.
-        new aws.route53.Record(`${name}-alias`, {
-            zoneId: base.namespaceZoneId,
-            name: specs.postgres.alias,
-            type: "CNAME",
-            ttl: 60,
-            records: [this.instance.address],
-        }, { parent: this });
+        namespaceAlias(name, base, specs.postgres.alias, this.instance.address, this);
 
         this.registerOutputs({ instance: this.instance, securityGroup: this.securityGroup, parameterGroup: this.parameterGroup, adminSecretArn: this.adminSecretArn });
     }

@@ -1,13 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsBase, awsName, encryptedLogGroup } from "./context";
+import { ManagedStoreArgs, namespaceAlias, reachableFromTasks } from "./managedStore";
 
-export interface RedisArgs {
-    readonly vpcId: pulumi.Input<string>;
-    readonly privateSubnetIds: pulumi.Input<string>[];
-    readonly tasksSecurityGroupId: pulumi.Input<string>;
-    /** Route53 zone of the Cloud Map namespace, where `specs.redis.alias` becomes a CNAME for the primary endpoint. */
-    readonly namespaceZoneId: pulumi.Input<string>;
+export interface RedisArgs extends ManagedStoreArgs {
     /** The AUTH token (the generated Redis password). Secret. */
     readonly authToken: pulumi.Input<string>;
 }
@@ -28,15 +24,7 @@ export class Redis extends pulumi.ComponentResource {
         const id = awsName(settings, "redis");
         const engine = awsSettings.redis;
 
-        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: base.vpcId, description: "ElastiCache: 6379 from the tasks only", tags: { Name: id } }, { parent: this });
-        new aws.vpc.SecurityGroupIngressRule(`${name}-from-tasks`, {
-            securityGroupId: this.securityGroup.id,
-            referencedSecurityGroupId: base.tasksSecurityGroupId,
-            description: "Redis from the ECS tasks",
-            ipProtocol: "tcp",
-            fromPort: specs.redis.port,
-            toPort: specs.redis.port,
-        }, { parent: this });
+        this.securityGroup = reachableFromTasks(name, base, { what: "Redis", port: specs.redis.port, groupDescription: "ElastiCache: 6379 from the tasks only", tag: id }, this);
         const subnets = new aws.elasticache.SubnetGroup(name, { subnetIds: base.privateSubnetIds, description: `${id}: private subnets` }, { parent: this });
         const parameters = new aws.elasticache.ParameterGroup(name, {
             family: `${engine.engine}${engine.engineVersion.split(".")[0]}`,
@@ -77,13 +65,7 @@ export class Redis extends pulumi.ComponentResource {
             logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
         }, { parent: this, protect: settings.protectStateful });
 
-        new aws.route53.Record(`${name}-alias`, {
-            zoneId: base.namespaceZoneId,
-            name: specs.redis.alias,
-            type: "CNAME",
-            ttl: 60,
-            records: [this.replicationGroup.primaryEndpointAddress],
-        }, { parent: this });
+        namespaceAlias(name, base, specs.redis.alias, this.replicationGroup.primaryEndpointAddress, this);
 
         this.registerOutputs({ replicationGroup: this.replicationGroup, securityGroup: this.securityGroup });
     }

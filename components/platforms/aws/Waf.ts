@@ -42,6 +42,97 @@ function headerEquals(header: string, value: pulumi.Input<string>, positionalCon
     };
 }
 
+type Metric = (suffix: string) => string;
+type Rule = pulumi.Input<aws.types.input.wafv2.WebAclRule>;
+
+/** Basic auth in front of the Jaeger UI (Caddy's job on Docker): without the right header, 401 with a challenge. */
+function jaegerBasicAuthRule(settings: StackSettings, jaegerAuthorization: pulumi.Input<string>, metric: Metric): Rule {
+    return {
+        name: "jaeger-basic-auth",
+        priority: 0,
+        action: {
+            block: {
+                customResponse: {
+                    responseCode: 401,
+                    responseHeaders: [{ name: "WWW-Authenticate", value: `Basic realm="${BASIC_AUTH_USERS.jaeger}"` }],
+                },
+            },
+        },
+        statement: {
+            andStatement: {
+                statements: [
+                    headerEquals("host", settings.hostnames.jaeger),
+                    { notStatement: { statement: headerEquals("authorization", jaegerAuthorization) } },
+                ],
+            },
+        },
+        visibilityConfig: visibility(metric("jaeger-auth")),
+    };
+}
+
+/** The API's per-IP budget (`edge.rateLimitPerMinute` per 60-second window), as on Docker. */
+function apiRateLimitRule(settings: StackSettings, metric: Metric): Rule {
+    return {
+        name: "api-rate-limit-per-ip",
+        priority: 1,
+        action: { block: {} },
+        statement: {
+            rateBasedStatement: {
+                limit: settings.edge.rateLimitPerMinute,
+                evaluationWindowSec: 60,
+                aggregateKeyType: "IP",
+                // Dashboards fan out into many requests per view: the budget guards the API, as on Docker.
+                scopeDownStatement: headerEquals("host", settings.hostnames.api),
+            },
+        },
+        visibilityConfig: visibility(metric("api-rate")),
+    };
+}
+
+/** The AWS managed rule groups, in order. */
+function managedRules(metric: Metric): Rule[] {
+    return MANAGED_RULE_GROUPS.map((group, i) => ({
+        name: group,
+        priority: 10 + i,
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group, ruleActionOverrides: managedRuleOverrides(group) } },
+        visibilityConfig: visibility(metric(group)),
+    }));
+}
+
+/** Bodies over 8 KB blocked on every host but those that need larger ones (the common rule set's limit, scoped). */
+function bodySizeRule(settings: StackSettings, metric: Metric): Rule {
+    return {
+        // The common rule set blocks every body over 8 KB, which breaks Grafana's dashboard saves and the
+        // API's larger posts. Those two hosts take larger bodies (WAF inspects only their first 8 KB, and
+        // the applications bound them); every other host keeps the 8 KB limit.
+        name: "limit-request-body-size",
+        priority: 20,
+        action: { block: {} },
+        statement: {
+            andStatement: {
+                statements: [
+                    {
+                        sizeConstraintStatement: {
+                            fieldToMatch: { body: { oversizeHandling: "MATCH" } },
+                            comparisonOperator: "GT",
+                            size: ALB_BODY_INSPECTION_BYTES,
+                            textTransformations: [{ priority: 0, type: "NONE" }],
+                        },
+                    },
+                    { notStatement: { statement: { orStatement: { statements: LARGE_BODY_ENDPOINTS.map((e) => headerEquals("host", settings.hostnames[e])) } } } },
+                ],
+            },
+        },
+        visibilityConfig: visibility(metric("body-size")),
+    };
+}
+
+/** Every rule of the web ACL, in priority order. */
+function webAclRules(settings: StackSettings, jaegerAuthorization: pulumi.Input<string>, metric: Metric): Rule[] {
+    return [jaegerBasicAuthRule(settings, jaegerAuthorization, metric), apiRateLimitRule(settings, metric), ...managedRules(metric), bodySizeRule(settings, metric)];
+}
+
 /**
  * The WAF web ACL on the load balancer: basic auth in front of the Jaeger UI (Caddy's job on Docker; a request to
  * the Jaeger host without the right `Authorization` header gets 401 with a `WWW-Authenticate` challenge), a per-IP
@@ -58,75 +149,7 @@ export class Waf extends pulumi.ComponentResource {
         const jaegerAuthorization = pulumi.output(args.jaegerPassword).apply((password) =>
             `Basic ${Buffer.from(`${BASIC_AUTH_USERS.jaeger}:${password}`).toString("base64")}`);
 
-        const rules: pulumi.Input<aws.types.input.wafv2.WebAclRule>[] = [
-            {
-                name: "jaeger-basic-auth",
-                priority: 0,
-                action: {
-                    block: {
-                        customResponse: {
-                            responseCode: 401,
-                            responseHeaders: [{ name: "WWW-Authenticate", value: `Basic realm="${BASIC_AUTH_USERS.jaeger}"` }],
-                        },
-                    },
-                },
-                statement: {
-                    andStatement: {
-                        statements: [
-                            headerEquals("host", settings.hostnames.jaeger),
-                            { notStatement: { statement: headerEquals("authorization", jaegerAuthorization) } },
-                        ],
-                    },
-                },
-                visibilityConfig: visibility(metric("jaeger-auth")),
-            },
-            {
-                name: "api-rate-limit-per-ip",
-                priority: 1,
-                action: { block: {} },
-                statement: {
-                    rateBasedStatement: {
-                        limit: settings.edge.rateLimitPerMinute,
-                        evaluationWindowSec: 60,
-                        aggregateKeyType: "IP",
-                        // Dashboards fan out into many requests per view: the budget guards the API, as on Docker.
-                        scopeDownStatement: headerEquals("host", settings.hostnames.api),
-                    },
-                },
-                visibilityConfig: visibility(metric("api-rate")),
-            },
-            ...MANAGED_RULE_GROUPS.map((group, i) => ({
-                name: group,
-                priority: 10 + i,
-                overrideAction: { none: {} },
-                statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group, ruleActionOverrides: managedRuleOverrides(group) } },
-                visibilityConfig: visibility(metric(group)),
-            })),
-            {
-                // The common rule set blocks every body over 8 KB, which breaks Grafana's dashboard saves and the
-                // API's larger posts. Those two hosts take larger bodies (WAF inspects only their first 8 KB, and
-                // the applications bound them); every other host keeps the 8 KB limit.
-                name: "limit-request-body-size",
-                priority: 20,
-                action: { block: {} },
-                statement: {
-                    andStatement: {
-                        statements: [
-                            {
-                                sizeConstraintStatement: {
-                                    fieldToMatch: { body: { oversizeHandling: "MATCH" } },
-                                    comparisonOperator: "GT",
-                                    size: ALB_BODY_INSPECTION_BYTES,
-                                    textTransformations: [{ priority: 0, type: "NONE" }],
-                                },
-                            },
-                            { notStatement: { statement: { orStatement: { statements: LARGE_BODY_ENDPOINTS.map((e) => headerEquals("host", settings.hostnames[e])) } } } },
-                        ],
-                    },
-                },
-                visibilityConfig: visibility(metric("body-size")),
-            },
-        ];
+        const rules = webAclRules(settings, jaegerAuthorization, metric);
 
         this.webAcl = new aws.wafv2.WebAcl(name, {
             scope: "REGIONAL",

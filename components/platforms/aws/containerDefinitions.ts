@@ -1,5 +1,8 @@
 import { fargateSize, FargateSize } from "./fargateSize";
-import { HandOver, InitFile, renderInitScript, secretEnvName } from "./initScript";
+import { EcsContainerDefinition, environmentList, logConfiguration } from "./ecsContainer";
+import { INIT_CONTAINER, initContainer } from "./initContainer";
+
+export type { EcsContainerDefinition } from "./ecsContainer";
 
 /** Where a container's file comes from, before the init container's environment names are assigned. */
 export type TaskFileSource =
@@ -65,28 +68,10 @@ export interface TaskPlan {
     readonly sharedVolumes?: readonly { readonly name: string; readonly owner: string }[];
 }
 
-/** An ECS container definition, in the JSON field names of the ECS API (the subset we set). */
-export interface EcsContainerDefinition {
-    readonly name: string;
-    readonly image: string;
-    readonly repositoryCredentials?: { credentialsParameter: string };
-    readonly essential: boolean;
-    readonly user: string;
-    readonly readonlyRootFilesystem: true;
-    /** Absent on one-shot containers: they reserve no CPU. */
-    readonly cpu?: number;
-    readonly memory: number;
-    readonly entryPoint?: string[];
-    readonly command?: string[];
-    readonly environment: { name: string; value: string }[];
-    readonly secrets: { name: string; valueFrom: string }[];
-    readonly portMappings: { containerPort: number; protocol: "tcp" }[];
-    readonly mountPoints: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
-    readonly dependsOn?: { containerName: string; condition: "SUCCESS" }[];
-    readonly restartPolicy?: { enabled: true; restartAttemptPeriod: number };
-    readonly healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
-    readonly linuxParameters: { initProcessEnabled: boolean; capabilities: { drop: string[] } };
-    readonly logConfiguration: { logDriver: "awslogs"; options: Record<string, string> };
+/** A directory a container reads files from, and the task-local volume mounted there. */
+export interface ConfigVolume {
+    readonly root: string;
+    readonly volume: string;
 }
 
 export interface TaskLayout {
@@ -96,9 +81,6 @@ export interface TaskLayout {
     readonly size: FargateSize;
 }
 
-/** Where the init container mounts the config volumes it fills. */
-export const INIT_MOUNT_ROOT = "/out";
-const INIT_MEMORY_MIB = 128;
 /** A restarted container must run this long before ECS counts the next exit as a new failure (ECS's minimum is 60). */
 const RESTART_ATTEMPT_PERIOD_SECONDS = 60;
 
@@ -121,30 +103,6 @@ export function volumeName(container: string, root: string): string {
     return `${container}-${root.replace(/^\/+/, "").replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}`;
 }
 
-function logConfiguration(plan: TaskPlan, container: string): EcsContainerDefinition["logConfiguration"] {
-    return {
-        logDriver: "awslogs",
-        // Non-blocking: a CloudWatch hiccup must not stall the process writing to stdout.
-        options: { "awslogs-group": plan.logGroup, "awslogs-region": plan.region, "awslogs-stream-prefix": container, mode: "non-blocking", "max-buffer-size": "4m" },
-    };
-}
-
-function env(values: Readonly<Record<string, string>>): { name: string; value: string }[] {
-    return Object.entries(values).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
-}
-
-/**
- * Docker's default capabilities but CHOWN: what the init container drops. Fargate lets a task add back only
- * SYS_PTRACE, so "drop ALL, add CHOWN" is impossible there; dropping the rest by name leaves CHOWN alone.
- */
-export const INIT_DROPPED_CAPABILITIES: readonly string[] = [
-    "AUDIT_WRITE", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
-];
-/** The init container's user: root, because Fargate creates task-local volumes owned by root with mode 0755. */
-export const INIT_USER = "0:0";
-/** The init container's name. */
-export const INIT_CONTAINER = "config-init";
-
 /**
  * The container definitions of a Fargate task: each container plus one init container (the AWS CLI) that writes
  * every container's files into task-local volumes, which the containers mount read-only and wait for (`dependsOn`
@@ -165,89 +123,47 @@ export function taskLayout(plan: TaskPlan): TaskLayout {
     }
 
     const volumesOf = new Map(plan.containers.map((c) => [c.name, mountRoots(c.files.map((f) => f.path)).map((root) => ({ root, volume: volumeName(c.name, root) }))]));
-    // One init container for the whole task: as root it can write every user's files, and one per user would only
-    // repeat the same image, script and secrets fetch (all of a task's secrets go through one execution role anyway).
-    const consumers = plan.containers.filter((c) => c.files.length > 0);
-    const files: InitFile[] = [];
-    const secrets: { name: string; valueFrom: string }[] = [];
-    for (const c of consumers) {
-        const volumes = volumesOf.get(c.name) ?? [];
-        for (const f of c.files) {
-            const { root, volume } = volumes.find((v) => f.path.startsWith(`${v.root}/`))!;
-            const target = `${INIT_MOUNT_ROOT}/${volume}${f.path.slice(root.length)}`;
-            if (f.source.kind === "secret") {
-                const name = secretEnvName(`${c.name}${f.path}`);
-                secrets.push({ name, valueFrom: f.source.valueFrom });
-                files.push({ target, source: { kind: "secret", env: name, owner: c.user } });
-            } else {
-                files.push({ target, source: f.source });
-            }
-        }
-    }
     const shared = plan.sharedVolumes ?? [];
-    const configVolumeNames = new Set([...volumesOf.values()].flat().map((v) => v.volume));
-    for (const v of shared) if (configVolumeNames.has(v.name)) throw new Error(`taskLayout: shared volume "${v.name}" has a configuration volume's name.`);
-    for (const c of plan.containers) {
-        for (const m of c.volumeMounts ?? []) if (!shared.some((v) => v.name === m.volume)) throw new Error(`taskLayout: container "${c.name}" mounts "${m.volume}", which is not a shared volume of the task.`);
-    }
-    const handOver: HandOver[] = shared.map((v) => ({ dir: `${INIT_MOUNT_ROOT}/${v.name}`, owner: v.owner }));
-    const inits: EcsContainerDefinition[] = consumers.length === 0 && shared.length === 0 ? [] : [{
-        name: INIT_CONTAINER,
-        image: plan.initImage,
-        essential: false,
-        user: INIT_USER,
-        readonlyRootFilesystem: true,
-        memory: INIT_MEMORY_MIB,
-        entryPoint: ["/bin/sh", "-c"],
-        command: [renderInitScript(files, handOver)],
-        environment: env({ AWS_REGION: plan.region, CONFIG_BUCKET: plan.configBucket, CONFIG_SHA256: plan.configHash }),
-        secrets: secrets.sort((a, b) => a.name.localeCompare(b.name)),
-        portMappings: [],
-        mountPoints: [
-            ...consumers.flatMap((c) => (volumesOf.get(c.name) ?? []).map((v) => ({ sourceVolume: v.volume, containerPath: `${INIT_MOUNT_ROOT}/${v.volume}`, readOnly: false }))),
-            ...shared.map((v) => ({ sourceVolume: v.name, containerPath: `${INIT_MOUNT_ROOT}/${v.name}`, readOnly: false })),
-        ],
-        linuxParameters: { initProcessEnabled: false, capabilities: { drop: [...INIT_DROPPED_CAPABILITIES] } },
-        logConfiguration: logConfiguration(plan, INIT_CONTAINER),
-    }];
-
-    const mains: EcsContainerDefinition[] = plan.containers.map((c) => {
-        const waitFor = [...(c.files.length > 0 || (c.volumeMounts ?? []).length > 0 ? [INIT_CONTAINER] : []), ...(c.after ?? [])];
-        const oneShot = c.essential === false && !c.restart;
-        for (const other of c.after ?? []) if (!names.has(other)) throw new Error(`taskLayout: container "${c.name}" waits for unknown container "${other}".`);
-        return {
-            name: c.name,
-            image: c.image,
-            ...(c.repositoryCredentials ? { repositoryCredentials: { credentialsParameter: c.repositoryCredentials } } : {}),
-            essential: c.essential ?? true,
-            user: c.user,
-            readonlyRootFilesystem: true,
-            // One-shot containers run before the others start (those wait for their SUCCESS): a reservation would only
-            // raise the task's size, and unreserved they get the CPU the idle task has anyway. Memory stays a hard limit.
-            ...(oneShot ? {} : { cpu: c.cpu }),
-            memory: c.memoryMiB,
-            ...(c.entryPoint ? { entryPoint: [...c.entryPoint] } : {}),
-            ...(c.command ? { command: [...c.command] } : {}),
-            environment: env(c.environment ?? {}),
-            secrets: Object.entries(c.secrets ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, valueFrom]) => ({ name, valueFrom })),
-            portMappings: (c.ports ?? []).map((containerPort) => ({ containerPort, protocol: "tcp" as const })),
-            mountPoints: [
-                ...(volumesOf.get(c.name) ?? []).map((v) => ({ sourceVolume: v.volume, containerPath: v.root, readOnly: true })),
-                ...(c.stateMounts ?? []).map((m) => ({ sourceVolume: m.volume, containerPath: m.path, readOnly: false })),
-                ...(c.volumeMounts ?? []).map((m) => ({ sourceVolume: m.volume, containerPath: m.path, readOnly: m.readOnly })),
-            ],
-            ...(waitFor.length > 0 ? { dependsOn: waitFor.map((containerName) => ({ containerName, condition: "SUCCESS" as const })) } : {}),
-            ...(c.restart ? { restartPolicy: { enabled: true as const, restartAttemptPeriod: RESTART_ATTEMPT_PERIOD_SECONDS } } : {}),
-            ...(c.healthCheck ? { healthCheck: { command: [...c.healthCheck], interval: 15, timeout: 5, retries: 5, startPeriod: c.startPeriodSeconds ?? 30 } } : {}),
-            linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } },
-            logConfiguration: logConfiguration(plan, c.name),
-        };
-    });
-
+    const inits = initContainer(plan, volumesOf);
+    const mains = plan.containers.map((c) => mainContainer(plan, c, volumesOf.get(c.name) ?? [], names));
     const all = [...inits, ...mains];
     return {
         containerDefinitions: all,
         configVolumes: [...[...volumesOf.values()].flat().map((v) => v.volume), ...shared.map((v) => v.name)],
         size: fargateSize(all.reduce((sum, c) => sum + (c.cpu ?? 0), 0), all.reduce((sum, c) => sum + c.memory, 0)),
+    };
+}
+
+/** A workload's container: its user, its files' volumes read-only after the init container's SUCCESS, its state and task volumes. */
+function mainContainer(plan: TaskPlan, c: ContainerPlan, volumes: readonly ConfigVolume[], names: ReadonlySet<string>): EcsContainerDefinition {
+    const waitFor = [...(c.files.length > 0 || (c.volumeMounts ?? []).length > 0 ? [INIT_CONTAINER] : []), ...(c.after ?? [])];
+    const oneShot = c.essential === false && !c.restart;
+    for (const other of c.after ?? []) if (!names.has(other)) throw new Error(`taskLayout: container "${c.name}" waits for unknown container "${other}".`);
+    return {
+        name: c.name,
+        image: c.image,
+        ...(c.repositoryCredentials ? { repositoryCredentials: { credentialsParameter: c.repositoryCredentials } } : {}),
+        essential: c.essential ?? true,
+        user: c.user,
+        readonlyRootFilesystem: true,
+        // One-shot containers run before the others start (those wait for their SUCCESS): a reservation would only
+        // raise the task's size, and unreserved they get the CPU the idle task has anyway. Memory stays a hard limit.
+        ...(oneShot ? {} : { cpu: c.cpu }),
+        memory: c.memoryMiB,
+        ...(c.entryPoint ? { entryPoint: [...c.entryPoint] } : {}),
+        ...(c.command ? { command: [...c.command] } : {}),
+        environment: environmentList(c.environment ?? {}),
+        secrets: Object.entries(c.secrets ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, valueFrom]) => ({ name, valueFrom })),
+        portMappings: (c.ports ?? []).map((containerPort) => ({ containerPort, protocol: "tcp" as const })),
+        mountPoints: [
+            ...volumes.map((v) => ({ sourceVolume: v.volume, containerPath: v.root, readOnly: true })),
+            ...(c.stateMounts ?? []).map((m) => ({ sourceVolume: m.volume, containerPath: m.path, readOnly: false })),
+            ...(c.volumeMounts ?? []).map((m) => ({ sourceVolume: m.volume, containerPath: m.path, readOnly: m.readOnly })),
+        ],
+        ...(waitFor.length > 0 ? { dependsOn: waitFor.map((containerName) => ({ containerName, condition: "SUCCESS" as const })) } : {}),
+        ...(c.restart ? { restartPolicy: { enabled: true as const, restartAttemptPeriod: RESTART_ATTEMPT_PERIOD_SECONDS } } : {}),
+        ...(c.healthCheck ? { healthCheck: { command: [...c.healthCheck], interval: 15, timeout: 5, retries: 5, startPeriod: c.startPeriodSeconds ?? 30 } } : {}),
+        linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } },
+        logConfiguration: logConfiguration(plan, c.name),
     };
 }
