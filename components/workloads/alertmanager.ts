@@ -1,14 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { alertmanagerArgs, renderAlertmanagerConfig } from "../render/alertmanager";
+import { publicUrl } from "../render/publicUrl";
 import { renderHttpClientConfig } from "../render/httpClientConfig";
 import { renderWebConfig } from "../render/webConfig";
-import { SECRET_KEYS } from "../settings/types";
-import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES, WORKLOAD_NAMES } from "./catalogue";
+import { SECRET_KEYS, StackSettings } from "../settings/types";
+import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES, WORKLOAD_NAMES, WorkloadSpecs } from "./catalogue";
 import { sharedFile, tlsFiles, WorkloadContext, WorkloadDescription, WorkloadFile } from "./description";
 import { config, secret } from "./files";
 
 /** Where Alertmanager keeps silences and the notification log. */
 export const ALERTMANAGER_DATA_DIR = "/alertmanager";
+
+/** What Alertmanager's flags are rendered from. */
+export function alertmanagerArgsInput(settings: StackSettings, specs: WorkloadSpecs): Parameters<typeof alertmanagerArgs>[0] {
+    return { port: specs.alertmanager.port, externalUrl: publicUrl(settings, "alertmanager") };
+}
 
 /** alertmanager.yml: a secret when it inlines receiver URLs (the validating amtool 0.25 has no `url_file`). */
 function configFile({ settings, configSecrets }: WorkloadContext): WorkloadFile {
@@ -27,7 +33,7 @@ export function alertmanagerWorkload(ctx: WorkloadContext): WorkloadDescription 
         image: settings.images.alertmanager,
         user: spec.user,
         limits: settings.resources.alertmanager,
-        command: alertmanagerArgs(settings),
+        command: alertmanagerArgs(alertmanagerArgsInput(settings, specs)),
         ports: [spec.port],
         files: [
             configFile(ctx),

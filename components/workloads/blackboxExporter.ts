@@ -1,9 +1,15 @@
 import { renderBlackboxConfig } from "../render/blackbox";
 import { renderWebConfig } from "../render/webConfig";
-import { CONFIG_PATHS, WORKLOAD_NAMES } from "./catalogue";
+import type { StackSettings } from "../settings/types";
+import { CONFIG_PATHS, WORKLOAD_NAMES, WorkloadSpecs } from "./catalogue";
 import { tlsFiles, WorkloadContext, WorkloadDescription } from "./description";
 import { config } from "./files";
 import { goTlsListenerHealthcheck } from "./healthchecks";
+
+/** Without a domain the public names carry the internal CA's certificate, which the probes must trust. */
+export function blackboxInput(settings: StackSettings, specs: WorkloadSpecs): Parameters<typeof renderBlackboxConfig>[0] {
+    return settings.domain ? {} : { caFile: specs.blackboxExporter.tls.ca };
+}
 
 /** blackbox_exporter: probes every public endpoint from outside in, through the edge or the load balancer. */
 export function blackboxExporterWorkload({ settings, specs }: WorkloadContext): WorkloadDescription {
@@ -18,7 +24,7 @@ export function blackboxExporterWorkload({ settings, specs }: WorkloadContext): 
         listenFlag: "--web.listen-address",
         ports: [spec.port],
         files: [
-            config(CONFIG_PATHS.blackboxExporterConfig, renderBlackboxConfig(settings)),
+            config(CONFIG_PATHS.blackboxExporterConfig, renderBlackboxConfig(blackboxInput(settings, specs))),
             config(CONFIG_PATHS.blackboxExporterWebConfig, renderWebConfig({ tls: spec.tls, minVersion: settings.tls.minVersion })),
             ...tlsFiles(spec.tls),
         ],

@@ -1,7 +1,13 @@
 import { renderJaegerConfig } from "../render/jaeger";
-import { CONFIG_PATHS, JAEGER_PORTS, WORKLOAD_NAMES } from "./catalogue";
+import type { StackSettings } from "../settings/types";
+import { CONFIG_PATHS, JAEGER_PORTS, WORKLOAD_NAMES, WorkloadSpecs } from "./catalogue";
 import { tlsFiles, WorkloadContext, WorkloadDescription } from "./description";
 import { config } from "./files";
+
+/** What Jaeger's configuration is rendered from. */
+export function jaegerConfigInput(settings: StackSettings, specs: WorkloadSpecs): Parameters<typeof renderJaegerConfig>[0] {
+    return { tls: specs.jaeger.tls, minVersion: settings.tls.minVersion, maxTraces: settings.jaeger.maxTraces };
+}
 
 /** Jaeger v2: OTLP gRPC and HTTP in over TLS, an in-memory trace store, the query UI over TLS. */
 export function jaegerWorkload({ settings, specs }: WorkloadContext): WorkloadDescription {
@@ -14,7 +20,7 @@ export function jaegerWorkload({ settings, specs }: WorkloadContext): WorkloadDe
         limits: settings.resources.jaeger,
         command: ["--config", CONFIG_PATHS.jaegerConfig],
         ports: [JAEGER_PORTS.ui, JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp, JAEGER_PORTS.metrics],
-        files: [config(CONFIG_PATHS.jaegerConfig, renderJaegerConfig(settings)), ...tlsFiles(spec.tls)],
+        files: [config(CONFIG_PATHS.jaegerConfig, renderJaegerConfig(jaegerConfigInput(settings, specs))), ...tlsFiles(spec.tls)],
         // The health extension listens on loopback inside the container only.
         healthcheck: { test: ["CMD", "wget", "-q", "--spider", `http://127.0.0.1:${JAEGER_PORTS.health}/status`], startPeriodSeconds: 30 },
     };

@@ -1,10 +1,16 @@
-import { renderPgHbaConf, renderPostgresBackupRoleScript, renderPostgresInitScript, renderPostgresqlConf } from "../render/postgres";
-import { CONFIG_PATHS, SECRET_FILES, WORKLOAD_NAMES } from "./catalogue";
+import { PostgresConfInput, renderPgHbaConf, renderPostgresBackupRoleScript, renderPostgresInitScript, renderPostgresqlConf } from "../render/postgres";
+import type { StackSettings } from "../settings/types";
+import { CONFIG_PATHS, SECRET_FILES, WORKLOAD_NAMES, WorkloadSpecs } from "./catalogue";
 import { config } from "./files";
 import { sharedFile, tlsFiles, WorkloadContext, WorkloadDescription } from "./description";
 
 /** Where the postgres image keeps its data: PostgreSQL 18 images put PGDATA below it (`18/docker`), so the volume goes here. */
 export const POSTGRES_DATA_DIR = "/var/lib/postgresql";
+
+/** What postgresql.conf is rendered from. */
+export function postgresConfInput(settings: StackSettings, specs: WorkloadSpecs): PostgresConfInput {
+    return { port: specs.postgres.port, tls: specs.postgres.tls, minVersion: settings.tls.minVersion, tuning: settings.postgres };
+}
 
 /**
  * PostgreSQL: TLS-only, SCRAM-only access, the application, exporter and backup roles created by its init scripts,
@@ -28,10 +34,10 @@ export function postgresWorkload({ settings, specs }: WorkloadContext): Workload
         },
         ports: [spec.port],
         files: [
-            config(CONFIG_PATHS.postgresConf, renderPostgresqlConf(settings)),
+            config(CONFIG_PATHS.postgresConf, renderPostgresqlConf(postgresConfInput(settings, specs))),
             config(CONFIG_PATHS.pgHbaConf, renderPgHbaConf(settings)),
             config(CONFIG_PATHS.postgresInitScript, renderPostgresInitScript(settings)),
-            config(CONFIG_PATHS.postgresBackupRoleScript, renderPostgresBackupRoleScript(settings)),
+            config(CONFIG_PATHS.postgresBackupRoleScript, renderPostgresBackupRoleScript()),
             sharedFile("postgresSuperuserPassword"),
             sharedFile("postgresAppPassword"),
             sharedFile("postgresExporterPassword"),

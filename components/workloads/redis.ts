@@ -1,7 +1,13 @@
-import { renderRedisAuthConf, renderRedisConf } from "../render/redis";
-import { CONFIG_PATHS, SECRET_FILES, WORKLOAD_NAMES } from "./catalogue";
+import { RedisConfInput, renderRedisAuthConf, renderRedisConf } from "../render/redis";
+import type { StackSettings } from "../settings/types";
+import { CONFIG_PATHS, SECRET_FILES, WORKLOAD_NAMES, WorkloadSpecs } from "./catalogue";
 import { sharedFile, tlsFiles, WorkloadContext, WorkloadDescription } from "./description";
 import { config, secret } from "./files";
+
+/** What redis.conf is rendered from. */
+export function redisConfInput(settings: StackSettings, specs: WorkloadSpecs): RedisConfInput {
+    return { port: specs.redis.port, tls: specs.redis.tls, minVersion: settings.tls.minVersion, memory: settings.redis };
+}
 
 /**
  * Redis speaking TLS only, its password in a separate secret include, its data on a volume of its own. The Docker
@@ -18,7 +24,7 @@ export function redisWorkload({ settings, specs, generated, selfHost }: Workload
         command: ["redis-server", CONFIG_PATHS.redisConf],
         ports: [spec.port],
         files: [
-            config(CONFIG_PATHS.redisConf, renderRedisConf(settings)),
+            config(CONFIG_PATHS.redisConf, renderRedisConf(redisConfInput(settings, specs))),
             secret(SECRET_FILES.redisAuthConf, generated.redisPassword.result.apply(renderRedisAuthConf)),
             sharedFile("redisPassword"),
             ...tlsFiles(spec.tls),

@@ -8,6 +8,7 @@ import { renderRdsRolesSql } from "../../../../components/render/rdsRoles";
 import { isSecretWrapper, KEY_MARKER, RecordedResource, SECRET_MARKER, unwrap } from "../../../../harness/mocks";
 import { containerDefinitionsOf, ProviderRecordingMocks, sharedRunOnAws } from "../../../support/awsRun";
 import type { ProgramRun } from "../../../../harness/runProgram";
+import { renderInputs } from "../../../support/renderInputs";
 
 type Run = ProgramRun & { mocks: ProviderRecordingMocks };
 type Inputs = Record<string, any>;
@@ -235,12 +236,12 @@ for (const stack of ["staging", "production"] as const) {
 
         it("delivers the same rendered configuration as the Docker platform, one object per file", () => {
             const settings = run.outputs.settings;
-            expect(object("prometheus", "prometheus/etc/prometheus/prometheus.yml")?.content).to.equal(renderPrometheusConfig(settings));
+            expect(object("prometheus", "prometheus/etc/prometheus/prometheus.yml")?.content).to.equal(renderPrometheusConfig(renderInputs(settings).prometheusConfig));
             for (const [file, content] of Object.entries(renderAlertRules(settings))) {
                 expect(object("prometheus", `prometheus/etc/prometheus/rules/${file}`)?.content, file).to.equal(content);
             }
-            expect(object("grafana", "grafana/etc/grafana/provisioning/datasources/datasources.yml")?.content).to.equal(renderGrafanaDatasources(settings));
-            for (const [file, content] of Object.entries(renderDashboards(settings))) {
+            expect(object("grafana", "grafana/etc/grafana/provisioning/datasources/datasources.yml")?.content).to.equal(renderGrafanaDatasources(renderInputs(settings).datasources));
+            for (const [file, content] of Object.entries(renderDashboards(renderInputs(settings).dashboards))) {
                 expect(object("grafana", `grafana/var/lib/grafana-dashboards/${file}`)?.content, file).to.equal(content);
             }
             expect(object("api", "db-roles/etc/db-roles/roles.sql")?.content).to.equal(renderRdsRolesSql(settings));
