@@ -1,5 +1,5 @@
 import * as path from "path";
-import { CONFIG_PATHS } from "../components/services/catalogue";
+import { CONFIG_PATHS } from "../components/workloads/catalogue";
 import { AwsError, backupOnAws } from "./lib/awsBackup";
 import { containerState, dockerOk, DockerError } from "./lib/dockerCli";
 import { parseOptions, stackTarget, StackTarget, UsageError } from "./lib/stackTarget";

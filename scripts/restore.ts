@@ -1,6 +1,6 @@
 import * as path from "path";
 import { BACKUP_NAME } from "../components/render/backup";
-import { CONFIG_PATHS } from "../components/services/catalogue";
+import { CONFIG_PATHS } from "../components/workloads/catalogue";
 import { containerState, docker, dockerOk, DockerError, pipeVerified } from "./lib/dockerCli";
 import { parseOptions, stackTarget, StackTarget, UsageError } from "./lib/stackTarget";
 

@@ -1,12 +1,12 @@
 import { stringify } from "yaml";
-import type { StackSettings } from "../settings/types";
+import type { AlertSettings } from "./alerts/types";
 import { type AlertDefinition, alertGroups, type AlertThresholds, runbookUrl } from "./alerts";
 
 /**
  * Prometheus rule files, one per concern: file name (`api.yml`, …) to its YAML. Thresholds are
  * DEFAULT_ALERT_THRESHOLDS merged with `overrides`. Holds no secret.
  */
-export function renderAlertRules(settings: StackSettings, overrides: Partial<AlertThresholds> = {}): Record<string, string> {
+export function renderAlertRules(settings: AlertSettings, overrides: Partial<AlertThresholds> = {}): Record<string, string> {
     return Object.fromEntries(alertGroups(settings, overrides).map((group) => [
         `${group.name}.yml`,
         stringify({ groups: [{ name: group.name, rules: group.rules.map((rule) => ruleOf(rule, settings.alerting.runbookUrl)) }] }, { aliasDuplicateObjects: false, lineWidth: 0 }),

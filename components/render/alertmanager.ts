@@ -1,7 +1,6 @@
 import { stringify } from "yaml";
-import { CONFIG_PATHS, SECRET_FILES, workloadSpecs } from "../services/catalogue";
+import { CONFIG_PATHS, SECRET_FILES } from "../workloads/catalogue";
 import type { AlertingSettings, StackSettings } from "../settings/types";
-import { publicUrl } from "./publicUrl";
 
 /** Names of the receivers the rendered routing tree sends to. */
 export const RECEIVERS = {
@@ -64,7 +63,7 @@ type Integrations = Omit<Receiver, "name">;
  * does). When `alerting.webhook` or `alerting.watchdog` is on, the output holds a secret: the caller must wrap it
  * in `pulumi.secret` and upload it as a secret file.
  */
-export function renderAlertmanagerConfig(settings: StackSettings, secrets: AlertmanagerInlineSecrets = {}): string {
+export function renderAlertmanagerConfig(settings: Pick<StackSettings, "alerting">, secrets: AlertmanagerInlineSecrets = {}): string {
     const alerting = settings.alerting;
     const chat = chatIntegrations(alerting, secrets);
     const pager: Integrations = alerting.pagerduty
@@ -110,15 +109,15 @@ export function renderAlertmanagerConfig(settings: StackSettings, secrets: Alert
 }
 
 /** Command-line flags of the Alertmanager container: one node, TLS and basic auth from the web config. */
-export function alertmanagerArgs(settings: StackSettings): string[] {
+export function alertmanagerArgs(input: { readonly port: number; readonly externalUrl: string }): string[] {
     return [
         `--config.file=${CONFIG_PATHS.alertmanagerConfig}`,
         `--web.config.file=${CONFIG_PATHS.alertmanagerWebConfig}`,
-        `--web.listen-address=:${workloadSpecs(settings).alertmanager.port}`,
+        `--web.listen-address=:${input.port}`,
         "--storage.path=/alertmanager",
         // Empty: a single node, no gossip port to expose or secure.
         "--cluster.listen-address=",
-        `--web.external-url=${publicUrl(settings, "alertmanager")}`,
+        `--web.external-url=${input.externalUrl}`,
     ];
 }
 

@@ -1,11 +1,11 @@
 import type { StackSettings } from "../settings/types";
-import type { TlsFiles } from "../services/catalogue";
+import type { TlsFiles } from "../workloads/catalogue";
 
 /**
  * Caddy JSON config for the local stand-in of the team's API: serves TLS on the API port and answers the
  * liveness, readiness and metrics paths, so the local default stack is whole before the real API exists.
  */
-export function renderApiStandInConfig(settings: StackSettings, tls: TlsFiles): string {
+export function renderApiStandInConfig(settings: Pick<StackSettings, "api">, tls: TlsFiles): string {
     const respond = (path: string, body: string) => ({
         match: [{ path: [path] }],
         handle: [{ handler: "static_response", status_code: 200, body }],

@@ -1,5 +1,5 @@
-import { EDGE_CONTAINER_PORTS, SECRET_FILES, WorkloadSpec, workloadSpecs } from "../services/catalogue";
-import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSettings } from "../settings/types";
+import { PUBLIC_ENDPOINTS, PublicEndpoint, TlsVersion } from "../settings/types";
+import { EDGE_CONTAINER_PORTS, SECRET_FILES, TlsFiles } from "../workloads/catalogue";
 
 /** A Caddyfile directive: a line of tokens, optionally with a nested block. */
 interface Directive {
@@ -35,8 +35,8 @@ const CSP_API = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 // The web UIs (Grafana, Prometheus, Alertmanager, Jaeger) ship inline scripts and styles; nothing loads off-site.
 const CSP_UI = "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
-function securityHeaders(settings: StackSettings, csp: string): Directive {
-    const hsts = `max-age=31536000; includeSubDomains${settings.domain ? "; preload" : ""}`;
+function securityHeaders(preload: boolean, csp: string): Directive {
+    const hsts = `max-age=31536000; includeSubDomains${preload ? "; preload" : ""}`;
     return d(["header"], [
         d(["Strict-Transport-Security", hsts]),
         d(["Content-Security-Policy", csp]),
@@ -47,10 +47,25 @@ function securityHeaders(settings: StackSettings, csp: string): Directive {
     ]);
 }
 
-function upstream(settings: StackSettings, specs: Readonly<Record<PublicEndpoint, WorkloadSpec>>, endpoint: PublicEndpoint): { url: string; spec: WorkloadSpec } {
-    const spec = specs[endpoint];
-    const scheme = endpoint === "api" ? settings.api.scheme : "https";
-    return { url: `${scheme}://${spec.alias}:${spec.port}`, spec };
+/** An upstream the edge proxies a public name to, verified by its name when it speaks TLS. */
+export interface CaddyUpstream {
+    readonly scheme: "http" | "https";
+    readonly alias: string;
+    readonly port: number;
+}
+
+/** What the Caddyfile is rendered from. */
+export interface CaddyfileInput {
+    /** Each public endpoint's name and upstream. */
+    readonly sites: Readonly<Record<PublicEndpoint, { readonly hostname: string; readonly upstream: CaddyUpstream }>>;
+    /** The edge's certificate from the internal CA; none means ACME certificates for public names (a domain). */
+    readonly certificate?: TlsFiles;
+    /** The CA that verifies the upstreams. */
+    readonly caFile: string;
+    readonly minVersion: TlsVersion;
+    /** The HTTPS port the host publishes; redirects name it unless it is 443. */
+    readonly httpsPort: number;
+    readonly acmeEmail?: string;
 }
 
 /**
@@ -60,30 +75,31 @@ function upstream(settings: StackSettings, specs: Readonly<Record<PublicEndpoint
  * redirects, to the host's published HTTPS port.
  * The Jaeger UI, which has no login, is guarded by basic auth imported from a secret snippet file.
  */
-export function renderCaddyfile(settings: StackSettings): string {
-    const specs = workloadSpecs(settings);
-    const edge = specs.edge;
-    const protocols = settings.tls.minVersion === "1.3" ? ["tls1.3"] : ["tls1.2", "tls1.3"];
-    const tls = settings.domain
-        ? d(["tls"], [d(["protocols", ...protocols])])
-        : d(["tls", edge.tls.cert, edge.tls.key], [d(["protocols", ...protocols])]);
-    const port = settings.edge.httpsPort === 443 ? "" : `:${settings.edge.httpsPort}`;
+export function renderCaddyfile(input: CaddyfileInput): string {
+    const protocols = input.minVersion === "1.3" ? ["tls1.3"] : ["tls1.2", "tls1.3"];
+    const tls = input.certificate
+        ? d(["tls", input.certificate.cert, input.certificate.key], [d(["protocols", ...protocols])])
+        : d(["tls"], [d(["protocols", ...protocols])]);
+    // HSTS preload only for public names with publicly trusted certificates.
+    const preload = input.certificate === undefined;
+    const port = input.httpsPort === 443 ? "" : `:${input.httpsPort}`;
 
     const global = d([], [
         d(["http_port", String(EDGE_CONTAINER_PORTS.http)]),
         d(["https_port", String(EDGE_CONTAINER_PORTS.https)]),
         // Caddy's own redirect would point at its container port; ours points at the published one.
         d(["auto_https", "disable_redirects"]),
-        ...(settings.edge.acmeEmail ? [d(["email", settings.edge.acmeEmail])] : []),
+        ...(input.acmeEmail ? [d(["email", input.acmeEmail])] : []),
     ]);
     const redirect = d([`http://`], [d(["header", "-Server"]), d(["redir", `https://{host}${port}{uri}`, "308"])]);
     const sites = PUBLIC_ENDPOINTS.map((endpoint) => {
-        const { url, spec } = upstream(settings, specs, endpoint);
-        const proxy = url.startsWith("https")
-            ? d(["reverse_proxy", url], [d(["transport", "http"], [d(["tls_trusted_ca_certs", edge.tls.ca]), d(["tls_server_name", spec.alias])])])
+        const { hostname, upstream } = input.sites[endpoint];
+        const url = `${upstream.scheme}://${upstream.alias}:${upstream.port}`;
+        const proxy = upstream.scheme === "https"
+            ? d(["reverse_proxy", url], [d(["transport", "http"], [d(["tls_trusted_ca_certs", input.caFile]), d(["tls_server_name", upstream.alias])])])
             : d(["reverse_proxy", url]);
-        const headers = securityHeaders(settings, endpoint === "api" ? CSP_API : CSP_UI);
-        return d([settings.hostnames[endpoint]], [
+        const headers = securityHeaders(preload, endpoint === "api" ? CSP_API : CSP_UI);
+        return d([hostname], [
             tls,
             headers,
             // Caddy applies a site's `header` block only to responses its handlers write: a basic-auth 401 or a 502

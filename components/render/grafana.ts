@@ -1,8 +1,7 @@
 import { stringify } from "yaml";
-import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES, workloadSpecs } from "../services/catalogue";
-import type { StackSettings } from "../settings/types";
+import type { StackSettings, TlsVersion } from "../settings/types";
+import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES, TlsFiles } from "../workloads/catalogue";
 import { DATASOURCE_UIDS } from "./dashboards/datasources";
-import { publicUrl } from "./publicUrl";
 
 export { DATASOURCE_UIDS } from "./dashboards/datasources";
 export { renderDashboards } from "./dashboards";
@@ -15,13 +14,27 @@ function fromFile(path: string): string {
     return `$__file{${path}}`;
 }
 
+/** A server Grafana queries by name over TLS, verifying its certificate by that name. */
+export interface GrafanaUpstream {
+    readonly alias: string;
+    readonly port: number;
+}
+
+/** What the datasources are rendered from: the servers, the CA that verifies them, the scrape interval. */
+export interface DatasourcesInput {
+    readonly caFile: string;
+    readonly scrapeInterval: string;
+    readonly prometheus: GrafanaUpstream;
+    readonly jaeger: GrafanaUpstream;
+    readonly alertmanager: GrafanaUpstream;
+}
+
 /**
  * datasources.yml: Prometheus (the default), Jaeger and Alertmanager, each over TLS verified against the internal
  * CA by the service's alias, with basic-auth passwords read from secret files. Holds no secret.
  */
-export function renderGrafanaDatasources(settings: StackSettings): string {
-    const specs = workloadSpecs(settings);
-    const caCert = fromFile(specs.grafana.tls.ca);
+export function renderGrafanaDatasources(input: DatasourcesInput): string {
+    const caCert = fromFile(input.caFile);
     const tls = (serverName: string) => ({ tlsAuthWithCACert: true, serverName });
     const datasources = [
         {
@@ -29,16 +42,16 @@ export function renderGrafanaDatasources(settings: StackSettings): string {
             uid: DATASOURCE_UIDS.prometheus,
             type: "prometheus",
             access: "proxy",
-            url: `https://${specs.prometheus.alias}:${specs.prometheus.port}`,
+            url: `https://${input.prometheus.alias}:${input.prometheus.port}`,
             isDefault: true,
             editable: false,
             basicAuth: true,
             basicAuthUser: BASIC_AUTH_USERS.prometheus,
             jsonData: {
-                ...tls(specs.prometheus.alias),
+                ...tls(input.prometheus.alias),
                 httpMethod: "POST",
                 // Grafana sizes $__rate_interval from the scrape interval.
-                timeInterval: settings.prometheus.scrapeInterval,
+                timeInterval: input.scrapeInterval,
             },
             secureJsonData: { basicAuthPassword: fromFile(SECRET_FILES.prometheusPassword), tlsCACert: caCert },
         },
@@ -47,9 +60,9 @@ export function renderGrafanaDatasources(settings: StackSettings): string {
             uid: DATASOURCE_UIDS.jaeger,
             type: "jaeger",
             access: "proxy",
-            url: `https://${specs.jaeger.alias}:${specs.jaeger.port}`,
+            url: `https://${input.jaeger.alias}:${input.jaeger.port}`,
             editable: false,
-            jsonData: tls(specs.jaeger.alias),
+            jsonData: tls(input.jaeger.alias),
             secureJsonData: { tlsCACert: caCert },
         },
         {
@@ -57,11 +70,11 @@ export function renderGrafanaDatasources(settings: StackSettings): string {
             uid: DATASOURCE_UIDS.alertmanager,
             type: "alertmanager",
             access: "proxy",
-            url: `https://${specs.alertmanager.alias}:${specs.alertmanager.port}`,
+            url: `https://${input.alertmanager.alias}:${input.alertmanager.port}`,
             editable: false,
             basicAuth: true,
             basicAuthUser: BASIC_AUTH_USERS.alertmanager,
-            jsonData: { ...tls(specs.alertmanager.alias), implementation: "prometheus", handleGrafanaManagedAlerts: false },
+            jsonData: { ...tls(input.alertmanager.alias), implementation: "prometheus", handleGrafanaManagedAlerts: false },
             secureJsonData: { basicAuthPassword: fromFile(SECRET_FILES.alertmanagerPassword), tlsCACert: caCert },
         },
     ];
@@ -70,7 +83,7 @@ export function renderGrafanaDatasources(settings: StackSettings): string {
 }
 
 /** dashboards.yml: one file provider over the rendered dashboards; the files are the source of truth. */
-export function renderGrafanaDashboardProviders(settings: StackSettings): string {
+export function renderGrafanaDashboardProviders(settings: Pick<StackSettings, "project">): string {
     return stringify({
         apiVersion: 1,
         providers: [{
@@ -86,20 +99,28 @@ export function renderGrafanaDashboardProviders(settings: StackSettings): string
     });
 }
 
+/** What Grafana's environment says: where it serves, with which certificate, its public URL and admin. */
+export interface GrafanaEnvironmentInput {
+    readonly port: number;
+    readonly tls: TlsFiles;
+    readonly minVersion: TlsVersion;
+    readonly rootUrl: string;
+    readonly adminUser: string;
+}
+
 /**
  * The Grafana container's environment. None of it is secret: the admin password is read from a file
  * (`GF_SECURITY_ADMIN_PASSWORD__FILE`), so Grafana can never start with admin/admin.
  */
-export function grafanaEnvironment(settings: StackSettings): Record<string, string> {
-    const spec = workloadSpecs(settings).grafana;
+export function grafanaEnvironment(input: GrafanaEnvironmentInput): Record<string, string> {
     return {
         GF_SERVER_PROTOCOL: "https",
-        GF_SERVER_HTTP_PORT: String(spec.port),
-        GF_SERVER_CERT_FILE: spec.tls.cert,
-        GF_SERVER_CERT_KEY: spec.tls.key,
-        GF_SERVER_MIN_TLS_VERSION: `TLS${settings.tls.minVersion}`,
-        GF_SERVER_ROOT_URL: publicUrl(settings, "grafana"),
-        GF_SECURITY_ADMIN_USER: settings.grafana.adminUser,
+        GF_SERVER_HTTP_PORT: String(input.port),
+        GF_SERVER_CERT_FILE: input.tls.cert,
+        GF_SERVER_CERT_KEY: input.tls.key,
+        GF_SERVER_MIN_TLS_VERSION: `TLS${input.minVersion}`,
+        GF_SERVER_ROOT_URL: input.rootUrl,
+        GF_SECURITY_ADMIN_USER: input.adminUser,
         GF_SECURITY_ADMIN_PASSWORD__FILE: SECRET_FILES.grafanaAdminPassword,
         GF_SECURITY_COOKIE_SECURE: "true",
         GF_SECURITY_STRICT_TRANSPORT_SECURITY: "true",

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
-import { JAEGER_PORTS, workloadSpecs } from "../services/catalogue";
-import type { StackSettings } from "../settings/types";
+import type { TlsVersion } from "../settings/types";
+import { JAEGER_PORTS, TlsFiles } from "../workloads/catalogue";
 
 const STORE = "memstore";
 
@@ -8,9 +8,9 @@ const STORE = "memstore";
  * Jaeger v2 configuration (OpenTelemetry collector form): OTLP gRPC and HTTP in over TLS, an in-memory trace store,
  * the query UI over TLS, health on loopback only, internal metrics for Prometheus on JAEGER_PORTS.metrics.
  */
-export function renderJaegerConfig(settings: StackSettings): string {
-    const tls = workloadSpecs(settings).jaeger.tls;
-    const serverTls = { cert_file: tls.cert, key_file: tls.key, min_version: settings.tls.minVersion };
+export function renderJaegerConfig(input: { readonly tls: TlsFiles; readonly minVersion: TlsVersion; readonly maxTraces: number }): string {
+    const { tls } = input;
+    const serverTls = { cert_file: tls.cert, key_file: tls.key, min_version: input.minVersion };
     const config = {
         service: {
             extensions: ["jaeger_storage", "jaeger_query", "healthcheckv2"],
@@ -29,7 +29,7 @@ export function renderJaegerConfig(settings: StackSettings): string {
                 // The query gRPC API is not used by anything in the stack: loopback only.
                 grpc: { endpoint: "127.0.0.1:16685" },
             },
-            jaeger_storage: { backends: { [STORE]: { memory: { max_traces: settings.jaeger.maxTraces } } } },
+            jaeger_storage: { backends: { [STORE]: { memory: { max_traces: input.maxTraces } } } },
         },
         receivers: {
             otlp: {

@@ -1,19 +1,25 @@
-import { CONFIG_PATHS, POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER, SECRET_FILES, workloadSpecs } from "../services/catalogue";
-import type { StackSettings } from "../settings/types";
+import type { PostgresSettings, StackSettings, TlsVersion } from "../settings/types";
+import { CONFIG_PATHS, POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER, SECRET_FILES, TlsFiles } from "../workloads/catalogue";
 import { renderPostgresStyle } from "./keyValueConf";
 import { quoteIdent } from "./sql";
+
+export interface PostgresConfInput {
+    readonly port: number;
+    readonly tls: TlsFiles;
+    readonly minVersion: TlsVersion;
+    readonly tuning: Pick<PostgresSettings, "maxConnections" | "sharedBuffersMiB" | "effectiveCacheSizeMiB" | "workMemMiB" | "walLevel">;
+}
 
 /**
  * postgresql.conf: TLS on with the stack's minimum version, SCRAM password hashing, the configured tuning.
  * Only settings both PostgreSQL 15 (Debian, which validates it) and 18 (the image) accept. WAL archiving stays off:
  * no archive destination is configured on one Docker host (on AWS, RDS archives).
  */
-export function renderPostgresqlConf(settings: StackSettings): string {
-    const spec = workloadSpecs(settings).postgres;
-    const pg = settings.postgres;
+export function renderPostgresqlConf(input: PostgresConfInput): string {
+    const pg = input.tuning;
     return renderPostgresStyle([
         ["listen_addresses", "*"],
-        ["port", spec.port],
+        ["port", input.port],
         ["max_connections", pg.maxConnections],
         ["shared_buffers", `${pg.sharedBuffersMiB}MB`],
         ["effective_cache_size", `${pg.effectiveCacheSizeMiB}MB`],
@@ -22,10 +28,10 @@ export function renderPostgresqlConf(settings: StackSettings): string {
         ["hba_file", CONFIG_PATHS.pgHbaConf],
         ["password_encryption", "scram-sha-256"],
         ["ssl", true],
-        ["ssl_cert_file", spec.tls.cert],
-        ["ssl_key_file", spec.tls.key],
-        ["ssl_ca_file", spec.tls.ca],
-        ["ssl_min_protocol_version", settings.tls.minVersion === "1.3" ? "TLSv1.3" : "TLSv1.2"],
+        ["ssl_cert_file", input.tls.cert],
+        ["ssl_key_file", input.tls.key],
+        ["ssl_ca_file", input.tls.ca],
+        ["ssl_min_protocol_version", input.minVersion === "1.3" ? "TLSv1.3" : "TLSv1.2"],
         ["log_connections", true],
         ["log_disconnections", true],
         ["log_line_prefix", "%m [%p] %q%u@%d "],
@@ -37,7 +43,7 @@ export function renderPostgresqlConf(settings: StackSettings): string {
  * and every plaintext connection rejected. No `host`, `trust` or `md5` line. The backup job's role comes in only over
  * TLS, only to the application database (the first matching line wins).
  */
-export function renderPgHbaConf(settings: StackSettings): string {
+export function renderPgHbaConf(settings: Pick<StackSettings, "postgres">): string {
     const backup = quoteIdent(POSTGRES_BACKUP_USER);
     const database = quoteIdent(settings.postgres.database);
     const rows = [
@@ -61,7 +67,7 @@ export function renderPgHbaConf(settings: StackSettings): string {
  * (`:'var'` quoting), so the script holds no secret and no password is interpolated into SQL text; names are quoted
  * identifiers, so none is read as a key word.
  */
-export function renderPostgresInitScript(settings: StackSettings): string {
+export function renderPostgresInitScript(settings: Pick<StackSettings, "postgres">): string {
     const appUser = quoteIdent(settings.postgres.appUser);
     const database = quoteIdent(settings.postgres.database);
     const exporter = quoteIdent(POSTGRES_EXPORTER_USER);
@@ -90,7 +96,7 @@ export function renderPostgresInitScript(settings: StackSettings): string {
  * and read every row (pg_read_all_data; BYPASSRLS, or pg_dump stops at a table with row-level security), nothing
  * else: no superuser, no role or database creation, no replication, read-only transactions by default.
  */
-export function renderPostgresBackupRoleScript(_settings: StackSettings): string {
+export function renderPostgresBackupRoleScript(_settings?: unknown): string {
     const role = quoteIdent(POSTGRES_BACKUP_USER);
     return [
         "#!/usr/bin/env bash",

@@ -1,17 +1,6 @@
 import { stringify } from "yaml";
-import {
-    BASIC_AUTH_USERS,
-    BLACKBOX_MODULES,
-    CONFIG_PATHS,
-    EDGE_CONTAINER_PORTS,
-    JAEGER_PORTS,
-    PROMETHEUS_TSDB_DIR,
-    SECRET_FILES,
-    WorkloadSpec,
-    workloadSpecs,
-} from "../services/catalogue";
-import { PUBLIC_ENDPOINTS, PublicEndpoint, StackSettings } from "../settings/types";
-import { publicUrl } from "./publicUrl";
+import type { PublicEndpoint, TlsVersion } from "../settings/types";
+import { BASIC_AUTH_USERS, CONFIG_PATHS, PROMETHEUS_TSDB_DIR, SECRET_FILES } from "../workloads/catalogue";
 import { exporterTlsVersion } from "./webConfig";
 
 /**
@@ -93,92 +82,112 @@ export interface ScrapeJob {
     readonly relabel_configs?: readonly RelabelConfig[];
 }
 
-/** What each public endpoint is probed at, and the answer that counts as up. */
-function publicProbes(settings: StackSettings): Readonly<Record<PublicEndpoint, { path: string; module: string }>> {
+/** A server Prometheus reaches by name: its catalogue alias (the name its certificate carries) and the port it is scraped on. */
+export interface ScrapeTarget {
+    readonly alias: string;
+    readonly port: number;
+}
+
+/** The servers with a scrape job, by workload. */
+export type ScrapeTargets = Readonly<Record<"prometheus" | "alertmanager" | "api" | "postgresExporter" | "redisExporter" | "grafana" | "jaeger" | "nodeExporter" | "cadvisor" | "blackboxExporter", ScrapeTarget>>;
+
+/** A public endpoint blackbox_exporter probes: the URL and the module whose answer counts as up. */
+export interface Probe {
+    readonly endpoint: PublicEndpoint;
+    readonly url: string;
+    readonly module: string;
+}
+
+/** What the scrape jobs are rendered from. */
+export interface ScrapeInput {
+    /** The internal CA every scraped certificate chains to, as Prometheus holds it. */
+    readonly caFile: string;
+    readonly minVersion: TlsVersion;
+    readonly targets: ScrapeTargets;
+    readonly api: { readonly scheme: "http" | "https"; readonly metricsPath: string };
+    /**
+     * A Docker host has a node and containers to measure and reaches the API by its name; Fargate has neither (ECS
+     * reports task metrics itself, jobs whose targets never resolve would only fire TargetDown) and lists the API's
+     * tasks in a file.
+     */
+    readonly onHost: boolean;
+    readonly probes: readonly Probe[];
+}
+
+/** Every internal certificate is signed by the one internal CA, which Prometheus holds beside its own certificate. */
+function tlsTo(input: ScrapeInput, target: ScrapeTarget): TlsClientConfig {
+    return { ca_file: input.caFile, server_name: target.alias, min_version: exporterTlsVersion(input.minVersion) };
+}
+
+function https(input: ScrapeInput, jobName: string, target: ScrapeTarget, extra: Partial<ScrapeJob> = {}): ScrapeJob {
+    return { job_name: jobName, scheme: "https", tls_config: tlsTo(input, target), static_configs: [{ targets: [`${target.alias}:${target.port}`] }], ...extra };
+}
+
+function plainHttp(jobName: string, target: ScrapeTarget): ScrapeJob {
+    return { job_name: jobName, scheme: "http", static_configs: [{ targets: [`${target.alias}:${target.port}`] }] };
+}
+
+/** The API's job: its metrics path with the bearer token; on AWS each task a target of its own, verified by the API's name. */
+function apiJob(input: ScrapeInput): ScrapeJob {
+    const { api, targets } = input;
     return {
-        api: { path: settings.api.livePath, module: BLACKBOX_MODULES.http2xx },
-        grafana: { path: "/api/health", module: BLACKBOX_MODULES.http2xx },
-        prometheus: { path: "/-/healthy", module: BLACKBOX_MODULES.http401 },
-        alertmanager: { path: "/-/healthy", module: BLACKBOX_MODULES.http401 },
-        jaeger: { path: "/", module: BLACKBOX_MODULES.http401 },
+        job_name: SCRAPE_JOB_NAMES.api,
+        scheme: api.scheme,
+        metrics_path: api.metricsPath,
+        ...(api.scheme === "https" ? { tls_config: tlsTo(input, targets.api) } : {}),
+        // The API requires a key for its metrics path.
+        authorization: { type: "Bearer", credentials_file: SECRET_FILES.apiMetricsToken },
+        // Counters of different tasks never interleave in one series.
+        ...(input.onHost
+            ? { static_configs: [{ targets: [`${targets.api.alias}:${targets.api.port}`] }] }
+            : { file_sd_configs: [{ files: [API_TARGETS_FILE], refresh_interval: "1m" }] }),
     };
 }
 
-/** Every scrape job of prometheus.yml, in order; exported for tests. */
-export function scrapeJobs(settings: StackSettings): ScrapeJob[] {
-    const specs = workloadSpecs(settings);
-    // Every internal certificate is signed by the one internal CA, which Prometheus holds beside its own certificate.
-    const tlsTo = (spec: WorkloadSpec): TlsClientConfig => ({
-        ca_file: specs.prometheus.tls.ca,
-        server_name: spec.alias,
-        min_version: exporterTlsVersion(settings.tls.minVersion),
+/** Probes of the public hostnames, so they exercise routing and the public certificate, through blackbox_exporter. */
+function blackboxJob(input: ScrapeInput): ScrapeJob {
+    const blackbox = input.targets.blackboxExporter;
+    return https(input, SCRAPE_JOB_NAMES.blackbox, blackbox, {
+        metrics_path: "/probe",
+        static_configs: input.probes.map((probe) => ({
+            targets: [probe.url],
+            labels: { [PROBE_ENDPOINT_LABEL]: probe.endpoint, __param_module: probe.module },
+        })),
+        relabel_configs: [
+            { source_labels: ["__address__"], target_label: "__param_target" },
+            { source_labels: ["__param_target"], target_label: "instance" },
+            { target_label: "__address__", replacement: `${blackbox.alias}:${blackbox.port}` },
+        ],
     });
-    const https = (jobName: string, spec: WorkloadSpec, extra: Partial<ScrapeJob> = {}): ScrapeJob => ({
-        job_name: jobName,
-        scheme: "https",
-        tls_config: tlsTo(spec),
-        static_configs: [{ targets: [`${spec.alias}:${spec.port}`] }],
-        ...extra,
-    });
-    const probes = publicProbes(settings);
-    const blackbox = specs.blackboxExporter;
-    const onDocker = settings.platform === "docker";
-    const hostJobs: ScrapeJob[] = [
-        https(SCRAPE_JOB_NAMES.node, specs.nodeExporter),
-        {
-            job_name: SCRAPE_JOB_NAMES.cadvisor,
-            scheme: "http",
-            static_configs: [{ targets: [`${specs.cadvisor.alias}:${specs.cadvisor.port}`] }],
-        },
-    ];
+}
 
+/** Every scrape job of prometheus.yml, in order; exported for tests. */
+export function scrapeJobs(input: ScrapeInput): ScrapeJob[] {
+    const { targets } = input;
     return [
-        https(SCRAPE_JOB_NAMES.prometheus, specs.prometheus, {
+        https(input, SCRAPE_JOB_NAMES.prometheus, targets.prometheus, {
             basic_auth: { username: BASIC_AUTH_USERS.prometheus, password_file: SECRET_FILES.prometheusPassword },
         }),
-        https(SCRAPE_JOB_NAMES.alertmanager, specs.alertmanager, {
+        https(input, SCRAPE_JOB_NAMES.alertmanager, targets.alertmanager, {
             basic_auth: { username: BASIC_AUTH_USERS.alertmanager, password_file: SECRET_FILES.alertmanagerPassword },
         }),
-        {
-            job_name: SCRAPE_JOB_NAMES.api,
-            scheme: settings.api.scheme,
-            metrics_path: settings.api.metricsPath,
-            ...(settings.api.scheme === "https" ? { tls_config: tlsTo(specs.api) } : {}),
-            // The API requires a key for its metrics path.
-            authorization: { type: "Bearer", credentials_file: SECRET_FILES.apiMetricsToken },
-            // On AWS each task is a target of its own (addresses, verified against the API's name): counters of
-            // different tasks never interleave in one series.
-            ...(onDocker
-                ? { static_configs: [{ targets: [`${specs.api.alias}:${specs.api.port}`] }] }
-                : { file_sd_configs: [{ files: [API_TARGETS_FILE], refresh_interval: "1m" }] }),
-        },
-        https(SCRAPE_JOB_NAMES.postgres, specs.postgresExporter),
-        https(SCRAPE_JOB_NAMES.redis, specs.redisExporter),
-        https(SCRAPE_JOB_NAMES.grafana, specs.grafana, { metrics_path: "/metrics" }),
-        {
-            job_name: SCRAPE_JOB_NAMES.jaeger,
-            scheme: "http",
-            static_configs: [{ targets: [`${specs.jaeger.alias}:${JAEGER_PORTS.metrics}`] }],
-        },
-        // A Docker host has a node and containers to measure; Fargate has neither (ECS reports task metrics itself),
-        // and jobs whose targets never resolve would only fire TargetDown.
-        ...(onDocker ? hostJobs : []),
-        https(SCRAPE_JOB_NAMES.blackbox, blackbox, {
-            metrics_path: "/probe",
-            // Probes go to the public hostnames so they exercise routing and the public certificate: on Docker
-            // these are network aliases of the edge, reached on the port it listens on inside its container; on AWS
-            // they resolve to the load balancer, which listens on 443.
-            static_configs: PUBLIC_ENDPOINTS.map((endpoint) => ({
-                targets: [`https://${settings.hostnames[endpoint]}${onDocker ? `:${EDGE_CONTAINER_PORTS.https}` : ""}${probes[endpoint].path}`],
-                labels: { [PROBE_ENDPOINT_LABEL]: endpoint, __param_module: probes[endpoint].module },
-            })),
-            relabel_configs: [
-                { source_labels: ["__address__"], target_label: "__param_target" },
-                { source_labels: ["__param_target"], target_label: "instance" },
-                { target_label: "__address__", replacement: `${blackbox.alias}:${blackbox.port}` },
-            ],
-        }),
+        apiJob(input),
+        https(input, SCRAPE_JOB_NAMES.postgres, targets.postgresExporter),
+        https(input, SCRAPE_JOB_NAMES.redis, targets.redisExporter),
+        https(input, SCRAPE_JOB_NAMES.grafana, targets.grafana, { metrics_path: "/metrics" }),
+        plainHttp(SCRAPE_JOB_NAMES.jaeger, targets.jaeger),
+        ...(input.onHost ? [https(input, SCRAPE_JOB_NAMES.node, targets.nodeExporter), plainHttp(SCRAPE_JOB_NAMES.cadvisor, targets.cadvisor)] : []),
+        blackboxJob(input),
     ];
+}
+
+/** What prometheus.yml is rendered from. */
+export interface PrometheusConfigInput {
+    readonly scrapeInterval: string;
+    readonly evaluationInterval: string;
+    readonly externalLabels: { readonly environment: string; readonly stack: string };
+    readonly alertmanager: ScrapeTarget;
+    readonly scrape: ScrapeInput;
 }
 
 /**
@@ -186,29 +195,24 @@ export function scrapeJobs(settings: StackSettings): ScrapeJob[] {
  * job per metric source (see SCRAPE_JOB_NAMES). Holds no secret: passwords and tokens are files. Only fields that
  * both the validating promtool (2.42) and the deployed Prometheus (3.5) accept.
  */
-export function renderPrometheusConfig(settings: StackSettings): string {
-    const specs = workloadSpecs(settings);
-    const alertmanager = specs.alertmanager;
+export function renderPrometheusConfig(input: PrometheusConfigInput): string {
+    const { alertmanager, scrape } = input;
     const config = {
         global: {
-            scrape_interval: settings.prometheus.scrapeInterval,
-            evaluation_interval: settings.prometheus.evaluationInterval,
-            external_labels: { environment: settings.environment, stack: settings.stack },
+            scrape_interval: input.scrapeInterval,
+            evaluation_interval: input.evaluationInterval,
+            external_labels: { environment: input.externalLabels.environment, stack: input.externalLabels.stack },
         },
         rule_files: [`${CONFIG_PATHS.prometheusRulesDir}/*.yml`],
         alerting: {
             alertmanagers: [{
                 scheme: "https",
-                tls_config: {
-                    ca_file: specs.prometheus.tls.ca,
-                    server_name: alertmanager.alias,
-                    min_version: exporterTlsVersion(settings.tls.minVersion),
-                },
+                tls_config: tlsTo(scrape, alertmanager),
                 basic_auth: { username: BASIC_AUTH_USERS.alertmanager, password_file: SECRET_FILES.alertmanagerPassword },
                 static_configs: [{ targets: [`${alertmanager.alias}:${alertmanager.port}`] }],
             }],
         },
-        scrape_configs: scrapeJobs(settings),
+        scrape_configs: scrapeJobs(scrape),
     };
     return stringify(config, { aliasDuplicateObjects: false, lineWidth: 0 });
 }
@@ -217,14 +221,14 @@ export function renderPrometheusConfig(settings: StackSettings): string {
  * Command-line flags of the Prometheus container. Retention is a flag, not a prometheus.yml field; the lifecycle
  * API (`--web.enable-lifecycle`) stays off, so nobody can reload or stop Prometheus over HTTP.
  */
-export function prometheusArgs(settings: StackSettings): string[] {
+export function prometheusArgs(input: { readonly port: number; readonly externalUrl: string; readonly retentionTime: string; readonly retentionSize?: string }): string[] {
     return [
         `--config.file=${CONFIG_PATHS.prometheusConfig}`,
         `--web.config.file=${CONFIG_PATHS.prometheusWebConfig}`,
-        `--web.listen-address=:${workloadSpecs(settings).prometheus.port}`,
-        `--web.external-url=${publicUrl(settings, "prometheus")}`,
+        `--web.listen-address=:${input.port}`,
+        `--web.external-url=${input.externalUrl}`,
         `--storage.tsdb.path=${PROMETHEUS_TSDB_DIR}`,
-        `--storage.tsdb.retention.time=${settings.prometheus.retentionTime}`,
-        ...(settings.prometheus.retentionSize ? [`--storage.tsdb.retention.size=${settings.prometheus.retentionSize}`] : []),
+        `--storage.tsdb.retention.time=${input.retentionTime}`,
+        ...(input.retentionSize ? [`--storage.tsdb.retention.size=${input.retentionSize}`] : []),
     ];
 }

@@ -1,4 +1,4 @@
-import { POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER } from "../services/catalogue";
+import { POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER } from "../workloads/catalogue";
 import type { StackSettings } from "../settings/types";
 import { quoteIdent, quoteLiteral } from "./sql";
 
@@ -15,7 +15,7 @@ export const RDS_ROLE_PASSWORD_ENV = { app: "APP_PASSWORD", exporter: "EXPORTER_
  * start at once. Holds no secret: psql reads the passwords from the environment with `\getenv` (psql 15 or later)
  * and interpolates them as literals (`:'var'`). ON_ERROR_STOP makes any failure fail the container.
  */
-export function renderRdsRolesSql(settings: StackSettings): string {
+export function renderRdsRolesSql(settings: Pick<StackSettings, "postgres" | "namePrefix">): string {
     const app = settings.postgres.appUser;
     const db = settings.postgres.database;
     const lockKey = quoteLiteral(`${settings.namePrefix} roles`);

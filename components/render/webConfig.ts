@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { TlsFiles } from "../services/catalogue";
+import type { TlsFiles } from "../workloads/catalogue";
 import type { TlsVersion } from "../settings/types";
 
 export interface WebConfigInput {

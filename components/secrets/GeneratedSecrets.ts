@@ -1,6 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
+/** The generated credentials, by their field on GeneratedSecrets. */
+export const GENERATED_SECRETS = [
+    "postgresSuperuserPassword",
+    "postgresAppPassword",
+    "postgresExporterPassword",
+    "postgresBackupPassword",
+    "redisPassword",
+    "grafanaAdminPassword",
+    "prometheusPassword",
+    "alertmanagerPassword",
+    "jaegerPassword",
+    "apiSigningKey",
+    "apiMetricsToken",
+] as const;
+export type GeneratedSecretName = (typeof GENERATED_SECRETS)[number];
+
 export interface GeneratedSecretsArgs {
     /** Length of every generated password. No default: it comes from the validated settings. */
     readonly length: number;
@@ -10,7 +26,7 @@ export interface GeneratedSecretsArgs {
  * Every credential the stack generates. Values are Pulumi secrets end to end; services that check basic auth
  * get the bcrypt hash (also secret), never the password.
  */
-export class GeneratedSecrets extends pulumi.ComponentResource {
+export class GeneratedSecrets extends pulumi.ComponentResource implements Readonly<Record<GeneratedSecretName, random.RandomPassword>> {
     public readonly postgresSuperuserPassword: random.RandomPassword;
     public readonly postgresAppPassword: random.RandomPassword;
     public readonly postgresExporterPassword: random.RandomPassword;

@@ -17,7 +17,7 @@ export interface BackupOffsiteSettings {
     readonly caCertificate?: string;
 }
 
-/** The Docker platform's backup job (components/docker/Backup.ts). */
+/** The Docker platform's backup job (components/workloads/backup.ts, realised by components/platforms/docker/layout.ts). */
 export interface BackupSettings {
     /** UTC times of day `HH:MM` of the scheduled runs, sorted. */
     readonly schedule: readonly string[];

@@ -1,4 +1,5 @@
-import { apiEnvironment } from "../services/consumers";
+import { apiEnvironment } from "../workloads/api";
+import { workloadSpecs } from "../workloads/catalogue";
 import { FARGATE_TASKS, LARGEST_FARGATE_TASK, taskDemand } from "./fargateTasks";
 import { imageTag } from "./grammars";
 import { PUBLIC_ENDPOINTS, StackSettings } from "./types";
@@ -38,7 +39,8 @@ function checkHostnames(r: ConfigReader, project: string, settings: StackSetting
 
 /** `api.env` must not name a variable the stack sets itself: the stack's value would silently win. */
 function checkApiEnvNames(r: ConfigReader, settings: StackSettings): void {
-    const own = Object.keys(apiEnvironment({ ...settings, api: { ...settings.api, env: {} } }, { postgresHost: "", redisHost: "" }, ""));
+    const withoutEnv = { ...settings, api: { ...settings.api, env: {} } };
+    const own = Object.keys(apiEnvironment(withoutEnv, workloadSpecs(withoutEnv), { postgresHost: "", redisHost: "" }, ""));
     for (const [name, value] of Object.entries(settings.api.env)) {
         if (own.includes(name)) r.fail(`api.env.${name}`, value, `a variable the stack does not set itself (it sets \`${own.join("`, `")}\`)`);
     }

@@ -1,5 +1,5 @@
-import { cpuUnits, FARGATE_SIZES } from "../aws/fargateSize";
-import { PROMETHEUS_TASK_SIDECARS } from "../services/catalogue";
+import { cpuUnits, FARGATE_SIZES } from "../platforms/aws/fargateSize";
+import { PROMETHEUS_TASK_SIDECARS } from "../workloads/catalogue";
 import type { ResourceLimits, WorkloadName } from "./types";
 
 /**

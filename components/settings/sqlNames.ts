@@ -1,4 +1,4 @@
-import { POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER } from "../services/catalogue";
+import { POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER } from "../workloads/catalogue";
 
 /**
  * PostgreSQL's reserved key words: `pg_get_keywords()` categories R (reserved) and T (reserved, can be a function
@@ -18,7 +18,7 @@ export const POSTGRES_RESERVED_WORDS: ReadonlySet<string> = new Set(
 
 /**
  * Role names the application role must not take: the superuser, the exporter's and the backup job's roles, the RDS administrator
- * (`RDS_ADMIN_USER` of components/aws/Postgres.ts: the role script would reset its password), and names PostgreSQL
+ * (`RDS_ADMIN_USER` of components/platforms/aws/Postgres.ts: the role script would reset its password), and names PostgreSQL
  * itself refuses for a role (`public`, `none`). `pg_*` and `rds*` are reserved by PostgreSQL and RDS.
  */
 export const RESERVED_ROLE_NAMES: readonly string[] = ["postgres", POSTGRES_EXPORTER_USER, POSTGRES_BACKUP_USER, "stack_admin", "public", "none"];

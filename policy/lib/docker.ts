@@ -61,7 +61,7 @@ export interface ContainerProps {
     readonly networksAdvanced?: readonly { readonly name?: string; readonly aliases?: readonly string[] }[];
 }
 
-/** Label on a never-started carrier naming the container whose files it delivers (components/docker/fileDelivery.ts). */
+/** Label on a never-started carrier naming the container whose files it delivers (components/platforms/docker/fileDelivery.ts). */
 export const FILES_FOR_LABEL = "com.service-stack.files-for";
 
 /**

@@ -3,7 +3,7 @@ import { randomBytes } from "crypto";
 import type { StackTarget } from "./stackTarget";
 
 /**
- * The AWS side of `npm run backup`: the stack declares a one-off ECS task (components/aws/BackupTask.ts) and exports
+ * The AWS side of `npm run backup`: the stack declares a one-off ECS task (components/platforms/aws/BackupTask.ts) and exports
  * how to run it as the stack output `backupTask`; this runs it with the AWS CLI, waits for it, and checks the copy it
  * left in the backup bucket. Nothing here assumes more than the AWS CLI v2 and the Pulumi CLI on PATH.
  */
@@ -13,7 +13,7 @@ export class AwsError extends Error {
     override name = "AwsError";
 }
 
-/** The stack output `backupTask` (components/aws/BackupTask.ts). */
+/** The stack output `backupTask` (components/platforms/aws/BackupTask.ts). */
 export interface BackupTaskOutput {
     readonly region: string;
     readonly cluster: string;

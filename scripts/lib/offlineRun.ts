@@ -1,89 +1,20 @@
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import type { StackSettings } from "../../components/settings/types";
 import { EXAMPLE_SECRETS, runProgram } from "../../harness/runProgram";
+import { Registration, recordingRegistrations } from "../../harness/registrations";
 import { requiredSecrets, StackSecretKey, stackSettings } from "../../harness/stackSettings";
-import type { StackResource } from "./policyEngine";
 
 /**
  * The program run offline: `createStack()` under Pulumi's mocks with a stack's configuration (harness/runProgram.ts,
- * the runner the tests use too), each registration recorded with the options the engine would see.
+ * the runner the tests use too), each registration recorded with the options the engine would see
+ * (harness/registrations.ts).
  */
 
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getCustom(): boolean;
-    getProtect(): boolean;
-    getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
-    getIgnorechangesList(): string[];
-    getAliasurnsList(): string[];
-    getDeletebeforereplace(): boolean;
-    getRetainondelete(): boolean;
-    getAdditionalsecretoutputsList(): string[];
-    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
-    getObject(): unknown;
-}
-
-interface RegisterResponse {
-    getUrn(): string;
-    getObject(): unknown;
-}
-
-type Callback = (error: unknown, response?: RegisterResponse) => void;
-
-function seconds(duration: string | undefined): number {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(duration ?? "");
-    if (!m) return 0;
-    return Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as "ms" | "s" | "m" | "h"];
-}
-
-/** Records what the mock monitor receives while `run` executes; the monitor is restored afterwards. */
-export async function recordingRegistrations<T>(run: () => Promise<T>): Promise<{ result: T; resources: StackResource[] }> {
-    const monitor = MockMonitor.prototype as unknown as { registerResource(req: RegisterRequest, cb: Callback): Promise<void> };
-    const original = monitor.registerResource;
-    const resources: StackResource[] = [];
-    monitor.registerResource = function (this: unknown, req: RegisterRequest, callback: Callback) {
-        return original.call(this, req, (error, response) => {
-            if (!error && response) {
-                const propertyDependencies: Record<string, string[]> = {};
-                req.getPropertydependenciesMap().forEach((value, key) => { propertyDependencies[key] = value.getUrnsList(); });
-                const timeouts = req.getCustomtimeouts();
-                resources.push({
-                    type: req.getType(),
-                    name: req.getName(),
-                    urn: response.getUrn(),
-                    custom: req.getCustom(),
-                    inputs: deserializeProperties(req.getObject() as never) as Record<string, unknown>,
-                    outputs: deserializeProperties(response.getObject() as never) as Record<string, unknown>,
-                    parent: req.getParent() || undefined,
-                    protect: req.getProtect() === true,
-                    dependencies: req.getDependenciesList(),
-                    propertyDependencies,
-                    ignoreChanges: req.getIgnorechangesList(),
-                    aliases: req.getAliasurnsList(),
-                    deleteBeforeReplace: req.getDeletebeforereplace(),
-                    retainOnDelete: req.getRetainondelete() === true,
-                    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-                    customTimeouts: { createSeconds: seconds(timeouts?.getCreate()), updateSeconds: seconds(timeouts?.getUpdate()), deleteSeconds: seconds(timeouts?.getDelete()) },
-                });
-            }
-            callback(error, response);
-        });
-    };
-    try {
-        const result = await run();
-        return { result, resources };
-    } finally {
-        monitor.registerResource = original;
-    }
-}
+export { recordingRegistrations } from "../../harness/registrations";
 
 export interface OfflineRun {
     readonly settings: StackSettings;
-    readonly resources: StackResource[];
+    /** Every registration, in order; each is a policy engine `StackResource` too. */
+    readonly resources: Registration[];
     /** Secret config keys given dummy values for the run. */
     readonly secrets: StackSecretKey[];
 }

@@ -9,35 +9,7 @@ const MAX_FUNCTION_LINES = 60;
 /** The folders held to both limits. */
 const ENFORCED = ["components", "policy", "scripts"];
 
-/**
- * components/ is not held to the limits yet: the workload and platform restructuring (issue 14) brings it under
- * them. These are today's offenders, `file` or `file: function`. The list may only shrink: a file or function not
- * on it fails when it grows past a limit, and an entry fails once its file or function is within the limit (or gone),
- * so the fix removes it.
- */
-const NOT_YET_ENFORCED: readonly string[] = [
-    "components/aws/Api.ts: Api.constructor",
-    "components/aws/AwsStack.ts: AwsStack.constructor",
-    "components/aws/Cluster.ts: Cluster.constructor",
-    "components/aws/FargateService.ts",
-    "components/aws/FargateService.ts: FargateService.constructor",
-    "components/aws/FargateService.ts: FargateService.constructor.plans.(anonymous)",
-    "components/aws/LoadBalancer.ts: LoadBalancer.constructor",
-    "components/aws/Network.ts: Network.constructor",
-    "components/aws/Postgres.ts: Postgres.constructor",
-    "components/aws/Prometheus.ts: Prometheus.constructor",
-    "components/aws/Redis.ts: Redis.constructor",
-    "components/aws/Waf.ts: Waf.constructor",
-    "components/aws/containerDefinitions.ts",
-    "components/aws/containerDefinitions.ts: taskLayout",
-    "components/docker/DockerStack.ts: DockerStack.constructor",
-    "components/docker/MetricSources.ts: MetricSources.constructor",
-    "components/docker/Postgres.ts: Postgres.constructor",
-    "components/render/alerts/prometheus.ts: monitoringAlerts",
-    "components/render/prometheus.ts: scrapeJobs",
-];
-
-/** Every file and function over a limit, as `NOT_YET_ENFORCED` names them, with its size for the message. */
+/** Every file and function over a limit, as `file` or `file: function`, with its size for the message. */
 function offenders(files: readonly MeasuredFile[]): Map<string, string> {
     const found = new Map<string, string>();
     for (const f of files) {
@@ -58,18 +30,13 @@ describe(`code layout: no file over ${MAX_FILE_LINES} lines, no function over ${
         const evaluate = engine.functions.find((fn) => fn.name === "evaluate")!;
         expect(evaluate.lines).to.be.within(40, MAX_FUNCTION_LINES);
         expect(engine.functions.some((fn) => fn.name === "evaluate.record")).to.equal(true);
-        expect(files.find((f) => f.file === "components/aws/FargateService.ts")!.functions.map((fn) => fn.name)).to.include("FargateService.constructor");
+        expect(files.find((f) => f.file === "components/platforms/aws/FargateService.ts")!.functions.map((fn) => fn.name)).to.include("FargateService.constructor");
     });
 
     for (const dir of ENFORCED) {
-        it(`holds ${dir}/ to both limits${dir === "components" ? " (except the files and functions not yet enforced)" : ""}`, () => {
-            const over = [...found].filter(([name]) => name.startsWith(`${dir}/`) && !NOT_YET_ENFORCED.includes(name));
+        it(`holds ${dir}/ to both limits`, () => {
+            const over = [...found].filter(([name]) => name.startsWith(`${dir}/`));
             expect(over.map(([name, size]) => `${name} (${size})`)).to.deep.equal([]);
         });
     }
-
-    it("lists as not yet enforced only components/ offenders that still exceed a limit (the list only shrinks)", () => {
-        const stale = NOT_YET_ENFORCED.filter((name) => !name.startsWith("components/") || !found.has(name));
-        expect(stale, "within the limits now, or no longer there: remove from NOT_YET_ENFORCED").to.deep.equal([]);
-    });
 });

@@ -126,7 +126,7 @@ describe("stand-in images on the engine", function () {
         const busybox13 = await fetch("prom/prometheus:v3.5.0");
         expect(busybox13.code, output(busybox13)).to.not.equal(0);
         expect((await fetch("oliver006/redis_exporter:v1.76.0-alpine")).stdout).to.equal("tls-ok");
-        // The exporters' healthcheck (components/services/healthchecks.ts): plain HTTP to a Go TLS port, Go's 400 in
+        // The exporters' healthcheck (components/workloads/healthchecks.ts): plain HTTP to a Go TLS port, Go's 400 in
         // wget's message. Caddy is a Go server too.
         for (const image of ["prom/node-exporter:v1.9.1", "oliver006/redis_exporter:v1.76.0-alpine"]) {
             const probe = await run(["run", "--rm", "--label", TEST_LABEL, "--network", `container:${name}`, "--entrypoint", "sh", image, "-c",

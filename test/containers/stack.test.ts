@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { BACKUP_METRICS } from "../../components/render/alerts/backup";
 import { BACKUP_NAME } from "../../components/render/backup";
-import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES } from "../../components/services/catalogue";
+import { BASIC_AUTH_USERS, CONFIG_PATHS, SECRET_FILES } from "../../components/workloads/catalogue";
 import type { PublicEndpoint } from "../../components/settings/types";
 import { request } from "../support/servers";
 import { findTool } from "../support/tools";

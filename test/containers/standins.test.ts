@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import * as tls from "tls";
 import { parse, stringify } from "yaml";
-import { fileRoots } from "../../components/docker/fileDelivery";
+import { fileRoots } from "../../components/platforms/docker/fileDelivery";
 import { DOCKER_TARGETS, materialise, Materialised, RenderedContainer, RenderedStack, renderedStack, TestCa } from "../support/stackFiles";
 import { ensureImage, loadRecipes } from "./images/build";
 import type { Recipe } from "./images/recipe";

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { BACKUP_METRICS } from "../../components/render/alerts/backup";
 import { BACKUP_NAME } from "../../components/render/backup";
-import { CONFIG_PATHS, POSTGRES_BACKUP_USER, SECRET_FILES, workloadSpecs } from "../../components/services/catalogue";
+import { CONFIG_PATHS, POSTGRES_BACKUP_USER, SECRET_FILES, workloadSpecs } from "../../components/workloads/catalogue";
 import { eventually, suiteServers } from "../support/servers";
 import { DOCKER_TARGETS, materialise, Materialised, RenderedContainer } from "../support/stackFiles";
 import { cleanEnv, StackPostgres, startStackPostgres } from "../support/stackPostgres";

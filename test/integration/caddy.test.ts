@@ -6,7 +6,7 @@ import * as https from "https";
 import * as net from "net";
 import * as path from "path";
 import { renderCaddyBasicAuthSnippet } from "../../components/render/caddy";
-import { BASIC_AUTH_USERS, SECRET_FILES, workloadSpecs } from "../../components/services/catalogue";
+import { BASIC_AUTH_USERS, SECRET_FILES, workloadSpecs } from "../../components/workloads/catalogue";
 import { PUBLIC_ENDPOINTS } from "../../components/settings/types";
 import { closeServer, eventually, freePort, Reply, request, suiteServers } from "../support/servers";
 import { Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";

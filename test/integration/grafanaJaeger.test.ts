@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { parse } from "yaml";
 import { SCRAPE_JOB_NAMES } from "../../components/render/prometheus";
-import { SECRETS_DIR, workloadSpecs } from "../../components/services/catalogue";
+import { SECRETS_DIR, workloadSpecs } from "../../components/workloads/catalogue";
 import { DOCKER_TARGETS, RenderedContainer, RenderedStack, renderedStack, Upload, uploadAt } from "../support/stackFiles";
 
 /**

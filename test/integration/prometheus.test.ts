@@ -9,7 +9,7 @@ import { parse, stringify } from "yaml";
 import { WATCHDOG_ALERT } from "../../components/render/alertmanager";
 import { SCRAPE_JOB_NAMES } from "../../components/render/prometheus";
 import { renderWebConfig } from "../../components/render/webConfig";
-import { workloadSpecs } from "../../components/services/catalogue";
+import { workloadSpecs } from "../../components/workloads/catalogue";
 import { EXAMPLE_SECRETS } from "../../harness/runProgram";
 import { closeServer, eventually, freePort, request, suiteServers } from "../support/servers";
 import { DOCKER_TARGETS, Materialised, materialise, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";

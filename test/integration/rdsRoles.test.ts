@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { RDS_ROLE_PASSWORD_ENV, renderRdsRolesSql } from "../../components/render/rdsRoles";
-import { POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER } from "../../components/services/catalogue";
+import { POSTGRES_BACKUP_USER, POSTGRES_EXPORTER_USER } from "../../components/workloads/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
 import { announceVersion, postgresBin, requireTool, tempDir } from "../support/tools";
 

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { SECRET_FILES } from "../../components/services/catalogue";
+import { SECRET_FILES } from "../../components/workloads/catalogue";
 import { freePort, suiteServers } from "../support/servers";
 import { DOCKER_TARGETS, materialise, Materialised, RenderedContainer, RenderedStack, renderedStack, systemUser, TestCa, uploadAt } from "../support/stackFiles";
 import { announceVersion, requireTool, tempDir, toolEnv } from "../support/tools";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { PLAIN_HTTP_JOBS } from "../../components/render/prometheus";
-import { CONFIG_PATHS, EDGE_CONTAINER_PORTS, JAEGER_PORTS, SECRETS_DIR, servingSpecs, workloadSpecs } from "../../components/services/catalogue";
+import { CONFIG_PATHS, EDGE_CONTAINER_PORTS, JAEGER_PORTS, SECRETS_DIR, servingSpecs, workloadSpecs } from "../../components/workloads/catalogue";
 import { DEFAULT_IMAGES } from "../../components/settings/defaults";
 import { SERVICES, WORKLOADS } from "../../components/settings/types";
 import { imageLocation } from "../../policy/lib/images";

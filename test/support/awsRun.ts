@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EcsContainerDefinition } from "../../components/aws/containerDefinitions";
+import type { EcsContainerDefinition } from "../../components/platforms/aws/containerDefinitions";
 import { RecordedResource, RecordingMocks, unwrap } from "../../harness/mocks";
 import { ProgramRun, runWithMocks } from "../../harness/runProgram";
 

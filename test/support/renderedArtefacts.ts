@@ -1,6 +1,7 @@
 import { X509Certificate } from "crypto";
 import { parse as parseYaml } from "yaml";
-import { backupJob, offsiteCopy } from "../../components/docker/Backup";
+import { backupJob } from "../../components/workloads/backup";
+import { offsiteCopy } from "../../components/workloads/backupOffsite";
 import { renderBackupScript } from "../../components/render/backup";
 import { renderOffsiteAwsConfig, renderOffsiteScript } from "../../components/render/backupOffsite";
 import { alertmanagerArgs, renderAlertmanagerConfig } from "../../components/render/alertmanager";
@@ -14,11 +15,12 @@ import { renderPgHbaConf, renderPostgresBackupRoleScript, renderPostgresInitScri
 import { prometheusArgs, renderPrometheusConfig } from "../../components/render/prometheus";
 import { renderRdsRolesSql } from "../../components/render/rdsRoles";
 import { renderRedisConf } from "../../components/render/redis";
-import { workloadSpecs } from "../../components/services/catalogue";
-import { apiEnvironment } from "../../components/services/consumers";
+import { workloadSpecs } from "../../components/workloads/catalogue";
+import { apiEnvironment } from "../../components/workloads/api";
 import type { StackSettings } from "../../components/settings/types";
 import { parseCaddyfile } from "../../policy/lib/caddyfile";
 import { parsePgHba, parsePostgresqlConf, parseRedisConf } from "../../policy/lib/serverConfigs";
+import { renderInputs } from "./renderInputs";
 
 /** One thing the program renders from settings, with the parser its consumer reads it with. */
 export interface Artefact {
@@ -158,32 +160,32 @@ export function renderedArtefacts(settings: StackSettings): Artefact[] {
     const specs = workloadSpecs(settings);
     const structured = (name: string, value: unknown): Artefact => ({ name, text: JSON.stringify(value), parse: json });
     return [
-        ...(settings.platform === "docker" ? [{ name: "Caddyfile", text: renderCaddyfile(settings), parse: parseCaddyfile }] : []),
-        { name: "prometheus.yml", text: renderPrometheusConfig(settings), parse: goYamlV2 },
-        structured("prometheus args", prometheusArgs(settings)),
+        ...(settings.platform === "docker" ? [{ name: "Caddyfile", text: renderCaddyfile(renderInputs(settings).caddyfile), parse: parseCaddyfile }] : []),
+        { name: "prometheus.yml", text: renderPrometheusConfig(renderInputs(settings).prometheusConfig), parse: goYamlV2 },
+        structured("prometheus args", prometheusArgs(renderInputs(settings).prometheusArgs)),
         { name: "alertmanager.yml", text: renderAlertmanagerConfig(settings, INLINE_SECRETS), parse: alertmanagerYaml },
-        structured("alertmanager args", alertmanagerArgs(settings)),
+        structured("alertmanager args", alertmanagerArgs(renderInputs(settings).alertmanagerArgs)),
         ...Object.entries(renderAlertRules(settings)).map(([file, text]) => ({ name: `rules/${file}`, text, parse: ruleYaml })),
-        { name: "blackbox.yml", text: renderBlackboxConfig(settings), parse: goYamlV2 },
-        { name: "datasources.yml", text: renderGrafanaDatasources(settings), parse: goYamlV3 },
+        { name: "blackbox.yml", text: renderBlackboxConfig(renderInputs(settings).blackbox), parse: goYamlV2 },
+        { name: "datasources.yml", text: renderGrafanaDatasources(renderInputs(settings).datasources), parse: goYamlV3 },
         { name: "dashboards.yml", text: renderGrafanaDashboardProviders(settings), parse: goYamlV3 },
-        ...Object.entries(renderDashboards(settings)).map(([file, text]) => ({ name: `dashboards/${file}`, text, parse: json })),
-        structured("grafana env", grafanaEnvironment(settings)),
-        { name: "jaeger.yml", text: renderJaegerConfig(settings), parse: goYamlV3 },
-        { name: "postgresql.conf", text: renderPostgresqlConf(settings), parse: (t) => [...parsePostgresqlConf(t)] },
+        ...Object.entries(renderDashboards(renderInputs(settings).dashboards)).map(([file, text]) => ({ name: `dashboards/${file}`, text, parse: json })),
+        structured("grafana env", grafanaEnvironment(renderInputs(settings).grafanaEnvironment)),
+        { name: "jaeger.yml", text: renderJaegerConfig(renderInputs(settings).jaeger), parse: goYamlV3 },
+        { name: "postgresql.conf", text: renderPostgresqlConf(renderInputs(settings).postgresConf), parse: (t) => [...parsePostgresqlConf(t)] },
         { name: "pg_hba.conf", text: renderPgHbaConf(settings), parse: parsePgHba },
         { name: "init.sh", text: renderPostgresInitScript(settings), parse: sqlTokens },
         { name: "backup-role.sh", text: renderPostgresBackupRoleScript(settings), parse: sqlTokens },
-        ...(settings.platform === "docker" ? [{ name: "backup.sh", text: renderBackupScript(backupJob(settings)), parse: shellHeader }] : []),
+        ...(settings.platform === "docker" ? [{ name: "backup.sh", text: renderBackupScript(backupJob(settings, specs)), parse: shellHeader }] : []),
         ...(settings.platform === "docker" && settings.backup.offsite ? [
             { name: "offsite.sh", text: renderOffsiteScript(offsiteCopy(settings.backup.offsite)), parse: shellHeader },
             { name: "aws-config", text: renderOffsiteAwsConfig({ region: settings.backup.offsite.region, pathStyle: settings.backup.offsite.endpoint !== undefined }), parse: iniFile },
             ...(settings.backup.offsite.caCertificate ? [{ name: "offsite ca.crt", text: settings.backup.offsite.caCertificate, parse: (t: string) => new X509Certificate(t).fingerprint256 }] : []),
         ] : []),
         { name: "roles.sql", text: renderRdsRolesSql(settings), parse: sqlTokens },
-        { name: "redis.conf", text: renderRedisConf(settings), parse: (t) => [...parseRedisConf(t)] },
+        { name: "redis.conf", text: renderRedisConf(renderInputs(settings).redisConf), parse: (t) => [...parseRedisConf(t)] },
         ...(settings.api.standIn ? [{ name: "api stand-in", text: renderApiStandInConfig(settings, specs.api.tls), parse: json }] : []),
-        structured("api env", apiEnvironment(settings, { postgresHost: "postgres", redisHost: "redis" }, specs.api.tls.ca)),
+        structured("api env", apiEnvironment(settings, specs, { postgresHost: "postgres", redisHost: "redis" }, specs.api.tls.ca)),
         structured("api container", { command: settings.api.args, healthcheck: settings.api.healthcheck, user: settings.api.user }),
     ];
 }

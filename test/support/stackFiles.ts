@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { FILES_FOR_LABEL } from "../../components/docker/fileDelivery";
+import { FILES_FOR_LABEL } from "../../components/platforms/docker/fileDelivery";
 import { KEY_MARKER, RecordedResource, unwrap } from "../../harness/mocks";
 import { EXAMPLE_SECRETS, runProgram } from "../../harness/runProgram";
 import type { StackSettings } from "../../components/settings/types";
@@ -39,7 +39,7 @@ export interface RenderedContainer {
     readonly env: Readonly<Record<string, string>>;
     /** The healthcheck test in Docker's form (`["CMD", …]`). */
     readonly healthcheck: readonly string[];
-    /** The files delivered to it: its carrier's uploads (components/docker/fileDelivery.ts). */
+    /** The files delivered to it: its carrier's uploads (components/platforms/docker/fileDelivery.ts). */
     readonly uploads: readonly Upload[];
     /** Container paths of named volumes (state and delivered files) and read-only host mounts. */
     readonly mounts: readonly string[];

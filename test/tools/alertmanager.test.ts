@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { renderAlertmanagerConfig } from "../../components/render/alertmanager";
-import { SECRETS_DIR } from "../../components/services/catalogue";
+import { SECRETS_DIR } from "../../components/workloads/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
 import { SECRET_KEYS } from "../../components/settings/types";
 import { requireTool, runTool, tempDir } from "../support/tools";

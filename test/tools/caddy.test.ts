@@ -6,6 +6,7 @@ import * as path from "path";
 import { renderCaddyBasicAuthSnippet, renderCaddyfile } from "../../components/render/caddy";
 import { buildSettings } from "../../components/settings/buildSettings";
 import { requireTool } from "../support/tools";
+import { renderInputs } from "../support/renderInputs";
 
 describe("caddy validate accepts the rendered Caddyfile", function () {
     let caddy: string | undefined;
@@ -26,11 +27,11 @@ describe("caddy validate accepts the rendered Caddyfile", function () {
     }
 
     it("for the local default (internal-CA certificate)", () => {
-        validate(renderCaddyfile(buildSettings({ project: "service-stack", stack: "dev", values: {}, secretKeys: new Set() })));
+        validate(renderCaddyfile(renderInputs(buildSettings({ project: "service-stack", stack: "dev", values: {}, secretKeys: new Set() })).caddyfile));
     });
 
     it("for a production domain (ACME, TLS 1.3)", () => {
-        validate(renderCaddyfile(buildSettings({ project: "service-stack", stack: "production", values: { environment: "production", images: { api: "r.example.com/api:1.0.0" }, domain: "example.com", acmeEmail: "ops@example.com" }, secretKeys: new Set() })));
+        validate(renderCaddyfile(renderInputs(buildSettings({ project: "service-stack", stack: "production", values: { environment: "production", images: { api: "r.example.com/api:1.0.0" }, domain: "example.com", acmeEmail: "ops@example.com" }, secretKeys: new Set() })).caddyfile));
     });
 
     it("and rejects a broken one, so the check can fail", () => {

@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { renderDashboards } from "../../components/render/grafana";
 import { buildSettings } from "../../components/settings/buildSettings";
 import { requireTool, runTool, tempDir } from "../support/tools";
+import { renderInputs } from "../support/renderInputs";
 
 /** Values for Grafana's built-in variables, so a panel query becomes plain PromQL. */
 const GRAFANA_VARIABLES: Readonly<Record<string, string>> = { $__rate_interval: "5m", $__interval: "1m", $__range: "1h" };
@@ -43,7 +44,7 @@ describe("promtool (Debian's 2.42) parses every dashboard query", () => {
     for (const [what, values] of Object.entries(stacks)) {
         it(`accepts one recording rule per panel query (${what})`, () => {
             const settings = buildSettings({ project: "service-stack", stack: "tools", values, secretKeys: new Set() });
-            const dashboards = Object.values(renderDashboards(settings)).map((text) => JSON.parse(text) as DashboardQueries);
+            const dashboards = Object.values(renderDashboards(renderInputs(settings).dashboards)).map((text) => JSON.parse(text) as DashboardQueries);
             const groups = dashboards.map((d) => ({ name: `dashboard-${d.uid}`, rules: recordingRules(d) }));
             const count = groups.reduce((n, g) => n + g.rules.length, 0);
             const file = path.join(dir, `${what.replace(/\W+/g, "-")}.rules.yml`);

@@ -5,12 +5,13 @@ import { parse, stringify } from "yaml";
 import { renderAlertRules } from "../../components/render/alertRules";
 import { renderPrometheusConfig } from "../../components/render/prometheus";
 import { renderWebConfig } from "../../components/render/webConfig";
-import { CONFIG_PATHS, workloadSpecs } from "../../components/services/catalogue";
+import { CONFIG_PATHS, workloadSpecs } from "../../components/workloads/catalogue";
 import { buildSettings } from "../../components/settings/buildSettings";
 import type { StackSettings, TlsVersion } from "../../components/settings/types";
 import { makeTestPki, referencedFileContent, relocate, writeAt } from "../support/renderedFiles";
 import { requireTool, runTool, ToolRun, tempDir } from "../support/tools";
 import { ALERT_CASES, FiringCase, SilentCase } from "./fixtures/alertCases";
+import { renderInputs } from "../support/renderInputs";
 
 // bcrypt of "test" (caddy hash-password): promtool check web-config verifies the hashes it is given.
 const BCRYPT_HASH = "$2a$14$SrPGyJFDAQBVdhcIP9A6heu.h1dCp2ptjmBlMjZV19jGAsa12UprC";
@@ -99,7 +100,7 @@ describe("promtool (Debian's 2.42) on the rendered Prometheus files", function (
             const root = path.join(dir, name);
             const rules = Object.entries(renderAlertRules(settings)).map(([file, text]) =>
                 writeAt(root, `${CONFIG_PATHS.prometheusRulesDir}/${file}`, text));
-            const { text, paths } = relocate(renderPrometheusConfig(settings), root);
+            const { text, paths } = relocate(renderPrometheusConfig(renderInputs(settings).prometheusConfig), root);
             for (const p of paths.filter((p) => !p.includes("*"))) writeAt(root, p, referencedFileContent(p, pki));
             written[name] = { config: writeAt(root, CONFIG_PATHS.prometheusConfig, text), rules };
         }

@@ -1,4 +1,3 @@
-import type { StackSettings } from "../../settings/types";
 import { apiAlerts } from "./api";
 import { backupAlerts } from "./backup";
 import { certificateAlerts } from "./certificates";
@@ -8,7 +7,7 @@ import { monitoringAlerts } from "./prometheus";
 import { probeAlerts } from "./probes";
 import { redisAlerts } from "./redis";
 import { type AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from "./thresholds";
-import type { AlertContext, AlertGroupDefinition } from "./types";
+import type { AlertContext, AlertSettings, AlertGroupDefinition } from "./types";
 import { watchdogAlerts } from "./watchdog";
 
 export { BACKUP_DESTINATION_LABEL, BACKUP_METRICS } from "./backup";
@@ -35,7 +34,7 @@ const CONCERNS: readonly ((context: AlertContext) => AlertGroupDefinition | unde
 ];
 
 /** Every alert group of the stack, the thresholds being the defaults merged with `overrides`. */
-export function alertGroups(settings: StackSettings, overrides: Partial<AlertThresholds> = {}): AlertGroupDefinition[] {
+export function alertGroups(settings: AlertSettings, overrides: Partial<AlertThresholds> = {}): AlertGroupDefinition[] {
     const context: AlertContext = { settings, thresholds: { ...DEFAULT_ALERT_THRESHOLDS, ...overrides } };
     return CONCERNS.map((concern) => concern(context)).filter((group): group is AlertGroupDefinition => group !== undefined);
 }

@@ -25,8 +25,11 @@ export interface AlertGroupDefinition {
     readonly rules: readonly AlertDefinition[];
 }
 
+/** What the rules read of the settings: the API's metric names, the backup job, the platform, the runbook. */
+export type AlertSettings = Pick<StackSettings, "alerting" | "api" | "backup" | "platform">;
+
 /** What every concern's rules are built from. */
 export interface AlertContext {
-    readonly settings: StackSettings;
+    readonly settings: AlertSettings;
     readonly thresholds: AlertThresholds;
 }

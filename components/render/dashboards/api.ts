@@ -1,7 +1,7 @@
-import type { StackSettings } from "../../settings/types";
 import { DEFAULT_ALERT_THRESHOLDS as ALERT } from "../alerts/thresholds";
 import { SCRAPE_JOB_NAMES } from "../prometheus";
 import { containerOf } from "./containers-host";
+import type { DashboardInput } from "./index";
 import { Dashboard, dashboard, stat, timeseries, upStat } from "./panels";
 import { eq, orZero, rate, re, sel, sum } from "./promql";
 
@@ -17,13 +17,13 @@ const ERROR_THRESHOLDS = [
 ] as const;
 
 /** The API's golden signals: traffic, errors, latency, saturation; metric names from `api.metricNames`. */
-export function apiDashboard(settings: StackSettings): Dashboard {
+export function apiDashboard(settings: DashboardInput): Dashboard {
     const names = settings.api.metricNames;
     const job = eq("job", SCRAPE_JOB_NAMES.api);
     const requests = (...matchers: string[]) => sum(rate(sel(names.requestsTotal, job, ...matchers)));
     const errorRatio = `${requests(re(names.statusLabel, "5.."))} / ${requests()}`;
     const quantile = (q: number) => `histogram_quantile(${q}, ${sum(rate(sel(names.requestDurationBucket, job)), "le")})`;
-    const container = containerOf(settings, "api");
+    const container = containerOf(settings, settings.apiAlias);
     return dashboard({
         uid: "stack-api",
         title: "API golden signals",

@@ -1,7 +1,7 @@
-import { workloadSpecs } from "../../services/catalogue";
-import type { StackSettings, WorkloadName } from "../../settings/types";
+import type { StackSettings } from "../../settings/types";
 import { DEFAULT_ALERT_THRESHOLDS as ALERT } from "../alerts/thresholds";
 import { SCRAPE_JOB_NAMES } from "../prometheus";
+import type { DashboardInput } from "./index";
 import { Dashboard, dashboard, timeseries } from "./panels";
 import { eq, escapeRegex, notRe, rate, re, sel, sum } from "./promql";
 
@@ -10,18 +10,18 @@ const CADVISOR = eq("job", SCRAPE_JOB_NAMES.cadvisor);
 // Pseudo and container-image filesystems say nothing about the host's disk space.
 const REAL_FILESYSTEMS = notRe("fstype", "tmpfs|overlay|squashfs|nsfs|ramfs");
 
-/** cAdvisor matcher for one workload's container (its Docker name is `<namePrefix>-<alias>`). */
-export function containerOf(settings: StackSettings, workload: WorkloadName): string {
-    return eq("name", `${settings.namePrefix}-${workloadSpecs(settings)[workload].alias}`);
+/** cAdvisor matcher for the container of a workload reached as `alias` (its Docker name is `<namePrefix>-<alias>`). */
+export function containerOf(settings: Pick<StackSettings, "namePrefix">, alias: string): string {
+    return eq("name", `${settings.namePrefix}-${alias}`);
 }
 
 /** cAdvisor matcher for every container of this stack, leaving out other stacks on the same host. */
-export function stackContainers(settings: StackSettings): string {
+export function stackContainers(settings: Pick<StackSettings, "namePrefix">): string {
     return re("name", `${escapeRegex(settings.namePrefix)}-.+`);
 }
 
 /** The Docker host (node_exporter) and every container of the stack (cAdvisor). */
-export function containersHostDashboard(settings: StackSettings): Dashboard {
+export function containersHostDashboard(settings: DashboardInput): Dashboard {
     const containers = stackContainers(settings);
     const perContainer = (metric: string) => sum(sel(metric, CADVISOR, containers), "name");
     return dashboard({

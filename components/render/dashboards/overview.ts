@@ -1,7 +1,8 @@
-import type { ServiceName, StackSettings } from "../../settings/types";
+import type { ServiceName } from "../../settings/types";
 import { WATCHDOG_ALERT } from "../alertmanager";
 import { DEFAULT_ALERT_THRESHOLDS as ALERT } from "../alerts/thresholds";
 import { PROBE_ENDPOINT_LABEL, SCRAPE_JOB_NAMES } from "../prometheus";
+import type { DashboardInput } from "./index";
 import { Dashboard, dashboard, PanelSpec, stat, table, timeseries, upStat } from "./panels";
 import { eq, ne, orZero, sel } from "./promql";
 
@@ -37,7 +38,7 @@ function firingCount(severity: string): string {
 }
 
 /** One screen for the whole stack: each service up or down, the alerting pipeline, firing alerts, probes. */
-export function overviewDashboard(settings: StackSettings): Dashboard {
+export function overviewDashboard(settings: DashboardInput): Dashboard {
     const blackbox = eq("job", SCRAPE_JOB_NAMES.blackbox);
     const services: PanelSpec[] = (Object.keys(SERVICE_UP) as ServiceName[]).map((service) =>
         upStat(SERVICE_TITLES[service], orZero(`min(${SERVICE_UP[service]})`)));

@@ -1,6 +1,6 @@
-import type { StackSettings } from "../../settings/types";
 import { DEFAULT_ALERT_THRESHOLDS as ALERT } from "../alerts/thresholds";
 import { SCRAPE_JOB_NAMES } from "../prometheus";
+import type { DashboardInput } from "./index";
 import { Dashboard, dashboard, stat, timeseries, upStat } from "./panels";
 import { eq, orZero, rate, sel, sum } from "./promql";
 
@@ -8,7 +8,7 @@ import { eq, orZero, rate, sel, sum } from "./promql";
 const CONNECTION_THRESHOLDS = [{ value: ALERT.postgresConnectionsRatio, color: "orange" }] as const;
 
 /** PostgreSQL from postgres_exporter: availability, connections, throughput, cache, size, locks. */
-export function postgresDashboard(settings: StackSettings): Dashboard {
+export function postgresDashboard(settings: DashboardInput): Dashboard {
     const job = eq("job", SCRAPE_JOB_NAMES.postgres);
     const db = (metric: string) => sel(metric, job);
     const connectionsUsed = `${sum(db("pg_stat_database_numbackends"))} / max(${db("pg_settings_max_connections")})`;

@@ -1,6 +1,6 @@
-import type { StackSettings } from "../../settings/types";
 import { DEFAULT_ALERT_THRESHOLDS as ALERT } from "../alerts/thresholds";
 import { SCRAPE_JOB_NAMES } from "../prometheus";
+import type { DashboardInput } from "./index";
 import { Dashboard, dashboard, stat, timeseries, upStat } from "./panels";
 import { eq, orZero, rate, sel, sum } from "./promql";
 
@@ -8,7 +8,7 @@ import { eq, orZero, rate, sel, sum } from "./promql";
 const MEMORY_THRESHOLDS = [{ value: ALERT.redisMemoryRatio, color: "orange" }] as const;
 
 /** Redis from redis_exporter: availability, memory against maxmemory, clients, throughput, hit ratio, evictions. */
-export function redisDashboard(settings: StackSettings): Dashboard {
+export function redisDashboard(settings: DashboardInput): Dashboard {
     const job = eq("job", SCRAPE_JOB_NAMES.redis);
     const redis = (metric: string) => sel(metric, job);
     const memoryUsed = `max(${redis("redis_memory_used_bytes")}) / max(${redis("redis_memory_max_bytes")} > 0)`;

@@ -1,4 +1,4 @@
-import { imageSource, parseImage } from "../../aws/imageSources";
+import { imageSource, parseImage } from "../../platforms/aws/imageSources";
 import type { WorkloadName } from "../types";
 import type { ConfigReader } from "../validate";
 import type { CheckInput } from "./check";

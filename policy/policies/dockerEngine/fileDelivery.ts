@@ -6,7 +6,7 @@ import { field, items, known, readable, text, UNREADABLE } from "../../lib/value
 export const disallowUploadsIntoReadOnlyRoot: ResourceValidationPolicy = {
     name: "disallow-uploads-into-read-only-root",
     description: "No container with a read-only root filesystem has `uploads`: the provider extracts them at `/` through the engine's archive API before start, which the engine refuses (`container rootfs is marked read-only`), so the container is never created.",
-    remediationSteps: "Deliver the files through a never-started carrier container whose uploads land in named volumes, mounted read-only by the service (components/docker/fileDelivery.ts).",
+    remediationSteps: "Deliver the files through a never-started carrier container whose uploads land in named volumes, mounted read-only by the service (components/platforms/docker/fileDelivery.ts).",
     enforcementLevel: "mandatory",
     validateResource: onContainers((c, _args, report) => {
         if (known(() => c.readOnly) !== true) return;
@@ -55,7 +55,7 @@ function reachProblems(c: ContainerProps): string[] {
 export const requireInertFileCarriers: ResourceValidationPolicy = {
     name: "require-inert-file-carriers",
     description: "A container that is never started (`start: false`) only carries files into named volumes for the service named by its `com.service-stack.files-for` label: no restart policy, no network, no ports, no host mounts, no added capabilities, every upload inside one of its volumes.",
-    remediationSteps: "Declare carriers through components/docker/fileDelivery.ts: `restart: \"no\"`, `mustRun: false`, `networkMode: \"none\"`, volume mounts at the files' directories, and the consumer's name in the label.",
+    remediationSteps: "Declare carriers through components/platforms/docker/fileDelivery.ts: `restart: \"no\"`, `mustRun: false`, `networkMode: \"none\"`, volume mounts at the files' directories, and the consumer's name in the label.",
     enforcementLevel: "mandatory",
     validateResource: onContainers((c, args, report) => {
         if (!neverStarted(c)) args.notApplicable("the container is started: the runtime rules apply to it");

@@ -18,7 +18,7 @@ function imageReference(image: string, images: readonly PolicyResource[]): strin
 export const requireImageFileCapabilities: StackValidationPolicy = {
     name: "require-image-file-capabilities",
     description: "A container whose image gives its binary file capabilities (the official caddy image: `cap_net_bind_service`) adds them back after dropping ALL; otherwise the kernel refuses to exec it (`operation not permitted`).",
-    remediationSteps: "Add the image's file capabilities to `capabilities.adds` (components/services/catalogue.ts `imageFileCapabilities`); no-new-privileges keeps a non-root process from gaining them.",
+    remediationSteps: "Add the image's file capabilities to `capabilities.adds` (components/workloads/catalogue.ts `imageFileCapabilities`); no-new-privileges keeps a non-root process from gaining them.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {

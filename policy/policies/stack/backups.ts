@@ -5,7 +5,7 @@ import { ContainerProps, DOCKER, neverStarted } from "../../lib/docker";
 export const DATABASE_COMPONENT = "service-stack:docker:Postgres";
 export const BACKUP_COMPONENT = "service-stack:docker:Backup";
 
-const REMEDIATION = "Keep the `Backup` component beside `Postgres` in the Docker stack (components/docker/DockerStack.ts): a database without scheduled, verified dumps loses data. On AWS, RDS keeps the automated backups (`require-rds-backups`).";
+const REMEDIATION = "Keep the `Backup` component beside `Postgres` in the Docker stack (components/platforms/docker/DockerStack.ts): a database without scheduled, verified dumps loses data. On AWS, RDS keeps the automated backups (`require-rds-backups`).";
 
 /**
  * Requires the backup job on every Docker stack that runs PostgreSQL: its component, and a container of it that runs

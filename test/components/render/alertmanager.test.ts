@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import { alertmanagerArgs, renderAlertmanagerConfig, RECEIVERS } from "../../../components/render/alertmanager";
 import { buildSettings } from "../../../components/settings/buildSettings";
 import { SECRET_KEYS, StackSettings } from "../../../components/settings/types";
+import { renderInputs } from "../../support/renderInputs";
 
 const SLACK = { channel: "#ops-alerts" };
 const EMAIL = { to: "oncall@example.com", from: "alertmanager@example.com", smarthost: "smtp.example.com:587" };
@@ -178,7 +179,7 @@ describe("renderAlertmanagerConfig", () => {
 
 describe("alertmanagerArgs", () => {
     it("runs one node with the rendered config, TLS web config and the public URL (edge port on the local default)", () => {
-        expect(alertmanagerArgs(settingsWith({}))).to.deep.equal([
+        expect(alertmanagerArgs(renderInputs(settingsWith({})).alertmanagerArgs)).to.deep.equal([
             "--config.file=/etc/alertmanager/alertmanager.yml",
             "--web.config.file=/etc/alertmanager/web.yml",
             "--web.listen-address=:9093",
@@ -190,6 +191,6 @@ describe("alertmanagerArgs", () => {
 
     it("drops the port from the external URL when the edge serves 443", () => {
         const staging = settingsWith({}, { environment: "staging", domain: "staging.example.com", acmeEmail: "ops@example.com", images: { api: "registry.example.com/api:1.0.0" } });
-        expect(alertmanagerArgs(staging)).to.include("--web.external-url=https://alertmanager.staging.example.com/");
+        expect(alertmanagerArgs(renderInputs(staging).alertmanagerArgs)).to.include("--web.external-url=https://alertmanager.staging.example.com/");
     });
 });

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import { backupJob, offsiteCopy } from "../../../components/docker/Backup";
+import { backupJob } from "../../../components/workloads/backup";
+import { offsiteCopy } from "../../../components/workloads/backupOffsite";
+import { workloadSpecs } from "../../../components/workloads/catalogue";
 import { BACKUP_METRIC_HELP, BACKUP_METRICS } from "../../../components/render/alerts/backup";
 import { BACKUP_NAME, BackupJob, pgpassLine, renderBackupScript, shellWord } from "../../../components/render/backup";
 import { renderOffsiteAwsConfig, renderOffsiteCredentials, renderOffsiteScript } from "../../../components/render/backupOffsite";
@@ -9,7 +11,7 @@ import { buildSettings } from "../../../components/settings/buildSettings";
 import { shellHeader } from "../../support/renderedArtefacts";
 
 const local = buildSettings({ project: "service-stack", stack: "dev", values: {}, secretKeys: new Set() });
-const JOB: BackupJob = backupJob(local);
+const JOB: BackupJob = backupJob(local, workloadSpecs(local));
 
 /** `bash -n`: the script parses as bash reads it. */
 function bashParses(script: string): { status: number | null; stderr: string } {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { caddyToken, renderCaddyBasicAuthSnippet, renderCaddyfile } from "../../../components/render/caddy";
 import { parseCaddyfile } from "../../../policy/lib/caddyfile";
 import { buildSettings } from "../../../components/settings/buildSettings";
+import { renderInputs } from "../../support/renderInputs";
 
 const local = buildSettings({ project: "service-stack", stack: "dev", values: {}, secretKeys: new Set() });
 const production = buildSettings({ project: "service-stack", stack: "production", values: { environment: "production", images: { api: "registry.example.com/api:1.0.0" }, domain: "example.com", acmeEmail: "ops@example.com" }, secretKeys: new Set() });
@@ -14,7 +15,7 @@ function site(caddyfile: string, host: string): string {
 }
 
 describe("the Caddyfile", () => {
-    const caddyfile = renderCaddyfile(local);
+    const caddyfile = renderCaddyfile(renderInputs(local).caddyfile);
 
     it("adds every security header on every public site", () => {
         for (const host of Object.values(local.hostnames)) {
@@ -37,12 +38,12 @@ describe("the Caddyfile", () => {
 
     it("redirects plain HTTP to the published HTTPS port", () => {
         expect(caddyfile).to.contain('http:// {\n\theader -Server\n\tredir "https://{host}:8443{uri}" 308\n}');
-        expect(renderCaddyfile(production)).to.contain('redir "https://{host}{uri}" 308');
+        expect(renderCaddyfile(renderInputs(production).caddyfile)).to.contain('redir "https://{host}{uri}" 308');
     });
 
     it("serves the internal-CA certificate without a domain, ACME with one", () => {
         expect(site(caddyfile, "api.localhost")).to.contain("tls /etc/caddy/tls/tls.crt /etc/caddy/tls/tls.key {");
-        const prod = renderCaddyfile(production);
+        const prod = renderCaddyfile(renderInputs(production).caddyfile);
         expect(prod).to.contain("email ops@example.com");
         expect(site(prod, "api.example.com")).to.contain("\ttls {\n\t\tprotocols tls1.3\n\t}");
     });

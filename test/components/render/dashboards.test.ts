@@ -6,6 +6,7 @@ import { escapeRegex, str } from "../../../components/render/dashboards/promql";
 import { renderDashboards, renderGrafanaDatasources } from "../../../components/render/grafana";
 import { buildSettings } from "../../../components/settings/buildSettings";
 import { SERVICES, StackSettings } from "../../../components/settings/types";
+import { renderInputs } from "../../support/renderInputs";
 
 function settings(values: Record<string, unknown> = {}): StackSettings {
     return buildSettings({ project: "service-stack", stack: "test", values, secretKeys: new Set() });
@@ -16,7 +17,7 @@ interface Panel { id: number; type: string; title: string; datasource: { type: s
 interface Dashboard { uid: string; title: string; editable: boolean; panels: Panel[] }
 
 function dashboards(s: StackSettings = settings()): Record<string, Dashboard> {
-    return Object.fromEntries(Object.entries(renderDashboards(s)).map(([file, text]) => [file, JSON.parse(text) as Dashboard]));
+    return Object.fromEntries(Object.entries(renderDashboards(renderInputs(s).dashboards)).map(([file, text]) => [file, JSON.parse(text) as Dashboard]));
 }
 
 function exprs(d: Dashboard): string[] {
@@ -39,7 +40,7 @@ describe("renderDashboards", () => {
     });
 
     it("points every panel and query at a datasource UID the provisioning declares", () => {
-        const declared = (parse(renderGrafanaDatasources(settings())) as { datasources: { uid: string; type: string }[] }).datasources;
+        const declared = (parse(renderGrafanaDatasources(renderInputs(settings()).datasources)) as { datasources: { uid: string; type: string }[] }).datasources;
         for (const [file, d] of Object.entries(all)) {
             for (const p of d.panels) {
                 for (const ref of [p.datasource, ...p.targets.map((t) => t.datasource)]) {

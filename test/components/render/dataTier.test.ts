@@ -5,20 +5,21 @@ import { renderJaegerConfig } from "../../../components/render/jaeger";
 import { renderPgHbaConf, renderPostgresInitScript, renderPostgresqlConf } from "../../../components/render/postgres";
 import { renderRedisAuthConf, renderRedisConf } from "../../../components/render/redis";
 import { buildSettings } from "../../../components/settings/buildSettings";
+import { renderInputs } from "../../support/renderInputs";
 
 const local = buildSettings({ project: "service-stack", stack: "dev", values: {}, secretKeys: new Set() });
 const production = buildSettings({ project: "service-stack", stack: "production", values: { environment: "production", images: { api: "registry.example.com/api:1.0.0" }, domain: "example.com", acmeEmail: "ops@example.com" }, secretKeys: new Set() });
 
 describe("postgresql.conf", () => {
     it("turns TLS on with the stack's minimum version and SCRAM hashing", () => {
-        const conf = renderPostgresqlConf(local);
+        const conf = renderPostgresqlConf(renderInputs(local).postgresConf);
         expect(conf).to.contain("ssl = on\n").and.contain("ssl_min_protocol_version = 'TLSv1.2'\n").and.contain("password_encryption = 'scram-sha-256'\n");
         expect(conf).to.contain("ssl_key_file = '/etc/postgresql/tls/tls.key'\n").and.contain("hba_file = '/etc/postgresql/pg_hba.conf'\n");
-        expect(renderPostgresqlConf(production)).to.contain("ssl_min_protocol_version = 'TLSv1.3'\n");
+        expect(renderPostgresqlConf(renderInputs(production).postgresConf)).to.contain("ssl_min_protocol_version = 'TLSv1.3'\n");
     });
 
     it("carries the production tuning", () => {
-        const conf = renderPostgresqlConf(production);
+        const conf = renderPostgresqlConf(renderInputs(production).postgresConf);
         for (const line of ["max_connections = 200", "shared_buffers = '2048MB'", "effective_cache_size = '6144MB'", "work_mem = '10MB'", "wal_level = 'replica'"]) {
             expect(conf).to.contain(`${line}\n`);
         }
@@ -62,11 +63,11 @@ describe("the PostgreSQL init script", () => {
 
 describe("redis.conf", () => {
     it("speaks TLS only and keeps the password in a separate include", () => {
-        const conf = renderRedisConf(local);
+        const conf = renderRedisConf(renderInputs(local).redisConf);
         expect(conf).to.match(/^port 0$/m).and.match(/^tls-port 6379$/m).and.match(/^include \/run\/secrets\/redis-auth\.conf$/m);
         expect(conf).to.match(/^tls-protocols "TLSv1\.2 TLSv1\.3"$/m).and.match(/^maxmemory 192mb$/m);
         expect(conf).not.to.contain("requirepass");
-        expect(renderRedisConf(production)).to.match(/^tls-protocols TLSv1\.3$/m);
+        expect(renderRedisConf(renderInputs(production).redisConf)).to.match(/^tls-protocols TLSv1\.3$/m);
     });
 
     it("quotes a password with awkward characters in the auth include", () => {
@@ -76,7 +77,7 @@ describe("redis.conf", () => {
 });
 
 describe("the Jaeger v2 config", () => {
-    const config = parse(renderJaegerConfig(production));
+    const config = parse(renderJaegerConfig(renderInputs(production).jaeger));
     it("receives OTLP over TLS on 4317 and 4318 with the minimum version", () => {
         expect(config.receivers.otlp.protocols.grpc).to.deep.equal({ endpoint: "0.0.0.0:4317", tls: { cert_file: "/etc/jaeger/tls/tls.crt", key_file: "/etc/jaeger/tls/tls.key", min_version: "1.3" } });
         expect(config.receivers.otlp.protocols.http.endpoint).to.equal("0.0.0.0:4318");
@@ -91,9 +92,9 @@ describe("the Jaeger v2 config", () => {
 
 describe("the blackbox_exporter config", () => {
     it("trusts the internal CA without a domain and the public roots with one", () => {
-        const withoutDomain = parse(renderBlackboxConfig(local));
+        const withoutDomain = parse(renderBlackboxConfig(renderInputs(local).blackbox));
         expect(withoutDomain.modules.http_2xx.http.tls_config).to.deep.equal({ ca_file: "/etc/blackbox_exporter/tls/ca.crt" });
         expect(withoutDomain.modules.http_401.http.valid_status_codes).to.deep.equal([401]);
-        expect(parse(renderBlackboxConfig(production)).modules.http_2xx.http.tls_config).to.equal(undefined);
+        expect(parse(renderBlackboxConfig(renderInputs(production).blackbox)).modules.http_2xx.http.tls_config).to.equal(undefined);
     });
 });

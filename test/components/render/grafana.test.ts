@@ -6,9 +6,10 @@ import {
     renderGrafanaDashboardProviders,
     renderGrafanaDatasources,
 } from "../../../components/render/grafana";
-import { CONFIG_PATHS } from "../../../components/services/catalogue";
+import { CONFIG_PATHS } from "../../../components/workloads/catalogue";
 import { buildSettings } from "../../../components/settings/buildSettings";
 import { SECRET_KEYS, StackSettings } from "../../../components/settings/types";
+import { renderInputs } from "../../support/renderInputs";
 
 const SECRET_VALUES = Object.fromEntries(SECRET_KEYS.map((k) => [k, `secret-value-of-${k}`]));
 
@@ -38,7 +39,7 @@ interface Datasource {
 }
 
 describe("renderGrafanaDatasources", () => {
-    const doc = parse(renderGrafanaDatasources(settings())) as { apiVersion: number; prune: boolean; datasources: Datasource[] };
+    const doc = parse(renderGrafanaDatasources(renderInputs(settings()).datasources)) as { apiVersion: number; prune: boolean; datasources: Datasource[] };
     const byUid = (uid: string) => doc.datasources.find((d) => d.uid === uid)!;
 
     it("declares exactly the exported datasource UIDs, Prometheus the default", () => {
@@ -80,12 +81,12 @@ describe("renderGrafanaDatasources", () => {
     });
 
     it("takes Prometheus's scrape interval for $__rate_interval", () => {
-        const slow = parse(renderGrafanaDatasources(settings({ prometheus: { scrapeInterval: "30s" } }))) as { datasources: Datasource[] };
+        const slow = parse(renderGrafanaDatasources(renderInputs(settings({ prometheus: { scrapeInterval: "30s" } })).datasources)) as { datasources: Datasource[] };
         expect(slow.datasources[0].jsonData.timeInterval).to.equal("30s");
     });
 
     it("holds no secret and addresses no service at localhost", () => {
-        const text = renderGrafanaDatasources(PRODUCTION);
+        const text = renderGrafanaDatasources(renderInputs(PRODUCTION).datasources);
         expect(text).to.not.include("secret-value-of");
         expect(text).to.not.match(/localhost|127\.0\.0\.1/);
         expect(text).to.not.match(/http:\/\//);
@@ -112,8 +113,8 @@ describe("renderGrafanaDashboardProviders", () => {
 });
 
 describe("grafanaEnvironment", () => {
-    const local = grafanaEnvironment(settings());
-    const production = grafanaEnvironment(PRODUCTION);
+    const local = grafanaEnvironment(renderInputs(settings()).grafanaEnvironment);
+    const production = grafanaEnvironment(renderInputs(PRODUCTION).grafanaEnvironment);
 
     it("serves HTTPS with its certificate at the minimum TLS version of the stack", () => {
         expect(local).to.include({

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { parse } from "yaml";
 import { PLAIN_HTTP_JOBS, prometheusArgs, renderPrometheusConfig, SCRAPE_JOB_NAMES, scrapeJobs } from "../../../components/render/prometheus";
-import { BASIC_AUTH_USERS, BLACKBOX_MODULES, JAEGER_PORTS, SECRET_FILES, workloadSpecs } from "../../../components/services/catalogue";
+import { BASIC_AUTH_USERS, BLACKBOX_MODULES, JAEGER_PORTS, SECRET_FILES, workloadSpecs } from "../../../components/workloads/catalogue";
 import { buildSettings } from "../../../components/settings/buildSettings";
 import type { StackSettings } from "../../../components/settings/types";
+import { renderInputs } from "../../support/renderInputs";
 
 function settings(stack: string, values: Record<string, unknown> = {}): StackSettings {
     return buildSettings({ project: "service-stack", stack, values, secretKeys: new Set() });
@@ -33,7 +34,7 @@ interface ParsedJob {
 }
 
 function jobsOf(s: StackSettings): Map<string, ParsedJob> {
-    const config = parse(renderPrometheusConfig(s));
+    const config = parse(renderPrometheusConfig(renderInputs(s).prometheusConfig));
     return new Map((config.scrape_configs as ParsedJob[]).map((job) => [job.job_name, job]));
 }
 
@@ -69,16 +70,16 @@ describe("renderPrometheusConfig", () => {
     const jobs = jobsOf(local);
 
     it("takes the scrape and evaluation intervals from settings", () => {
-        expect(parse(renderPrometheusConfig(local)).global).to.include({ scrape_interval: "15s", evaluation_interval: "15s" });
-        expect(parse(renderPrometheusConfig(staging)).global).to.include({ scrape_interval: "30s", evaluation_interval: "20s" });
+        expect(parse(renderPrometheusConfig(renderInputs(local).prometheusConfig)).global).to.include({ scrape_interval: "15s", evaluation_interval: "15s" });
+        expect(parse(renderPrometheusConfig(renderInputs(staging).prometheusConfig)).global).to.include({ scrape_interval: "30s", evaluation_interval: "20s" });
     });
 
     it("loads every rule file from the rules directory", () => {
-        expect(parse(renderPrometheusConfig(local)).rule_files).to.deep.equal(["/etc/prometheus/rules/*.yml"]);
+        expect(parse(renderPrometheusConfig(renderInputs(local).prometheusConfig)).rule_files).to.deep.equal(["/etc/prometheus/rules/*.yml"]);
     });
 
     it("sends alerts to Alertmanager by alias over verified TLS with basic auth", () => {
-        expect(parse(renderPrometheusConfig(local)).alerting).to.deep.equal({
+        expect(parse(renderPrometheusConfig(renderInputs(local).prometheusConfig)).alerting).to.deep.equal({
             alertmanagers: [{
                 scheme: "https",
                 tls_config: { ca_file: "/etc/prometheus/tls/ca.crt", server_name: "alertmanager", min_version: "TLS12" },
@@ -122,7 +123,7 @@ describe("renderPrometheusConfig", () => {
     });
 
     it("verifies TLS 1.3 as the minimum in production, on scrapes and towards Alertmanager", () => {
-        const config = parse(renderPrometheusConfig(production));
+        const config = parse(renderPrometheusConfig(renderInputs(production).prometheusConfig));
         expect(config.alerting.alertmanagers[0].tls_config.min_version).to.equal("TLS13");
         for (const job of config.scrape_configs as ParsedJob[]) {
             if (job.tls_config) expect(job.tls_config.min_version, job.job_name).to.equal("TLS13");
@@ -167,25 +168,25 @@ describe("renderPrometheusConfig", () => {
     });
 
     it("never names localhost or a loopback address when a domain is set", () => {
-        expect(renderPrometheusConfig(staging)).to.not.match(/localhost|127\.0\.0\.1|\[::1\]/);
+        expect(renderPrometheusConfig(renderInputs(staging).prometheusConfig)).to.not.match(/localhost|127\.0\.0\.1|\[::1\]/);
     });
 
     it("addresses every target by alias or public hostname, never localhost or loopback, in the local default too", () => {
-        const hosts = scrapeJobs(local).flatMap((job) => (job.static_configs ?? []).flatMap((c) => c.targets))
+        const hosts = scrapeJobs(renderInputs(local).prometheusConfig.scrape).flatMap((job) => (job.static_configs ?? []).flatMap((c) => c.targets))
             .map((target) => new URL(target.includes("://") ? target : `tcp://${target}`).hostname);
         expect(hosts).to.have.length(14);
         for (const host of hosts) expect(host).to.not.match(/^(localhost|127\.|\[::1\]$)/);
     });
 
     it("holds no secret value, only file references", () => {
-        const text = renderPrometheusConfig(local);
+        const text = renderPrometheusConfig(renderInputs(local).prometheusConfig);
         expect(text).to.not.match(/password:|credentials:|bearer_token:/);
     });
 });
 
 describe("prometheusArgs", () => {
     it("points at the config, web config and TSDB, with the retention time from settings and no size cap by default", () => {
-        expect(prometheusArgs(local)).to.deep.equal([
+        expect(prometheusArgs(renderInputs(local).prometheusArgs)).to.deep.equal([
             "--config.file=/etc/prometheus/prometheus.yml",
             "--web.config.file=/etc/prometheus/web.yml",
             "--web.listen-address=:9090",
@@ -196,7 +197,7 @@ describe("prometheusArgs", () => {
     });
 
     it("adds the retention size cap when one is configured", () => {
-        const args = prometheusArgs(staging);
+        const args = prometheusArgs(renderInputs(staging).prometheusArgs);
         expect(args).to.include("--storage.tsdb.retention.time=30d");
         expect(args).to.include("--storage.tsdb.retention.size=20GB");
         expect(args).to.include("--web.external-url=https://prometheus.staging.example.com/");
@@ -204,7 +205,7 @@ describe("prometheusArgs", () => {
 
     it("leaves the lifecycle and admin APIs off", () => {
         for (const s of [local, staging, production]) {
-            expect(prometheusArgs(s).filter((a) => /enable-lifecycle|enable-admin-api/.test(a))).to.deep.equal([]);
+            expect(prometheusArgs(renderInputs(s).prometheusArgs).filter((a) => /enable-lifecycle|enable-admin-api/.test(a))).to.deep.equal([]);
         }
     });
 });

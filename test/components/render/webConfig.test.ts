@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { parse } from "yaml";
 import { renderWebConfig } from "../../../components/render/webConfig";
-import { workloadSpecs } from "../../../components/services/catalogue";
+import { workloadSpecs } from "../../../components/workloads/catalogue";
 import { buildSettings } from "../../../components/settings/buildSettings";
 
 const HASH = "$2a$14$SrPGyJFDAQBVdhcIP9A6heu.h1dCp2ptjmBlMjZV19jGAsa12UprC";

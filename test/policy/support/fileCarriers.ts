@@ -1,6 +1,6 @@
 import { changed, compliantContainer, resource, upload } from "./fixtures";
 
-/** The label that names a carrier's consumer (components/docker/fileDelivery.ts). */
+/** The label that names a carrier's consumer (components/platforms/docker/fileDelivery.ts). */
 export const FILES_FOR = "com.service-stack.files-for";
 
 /** A workload container as the program declares it now: no uploads, its files on read-only volumes. */

@@ -63,7 +63,7 @@ export function withInput(r: StackResource, key: string, value: unknown): StackR
 
 export const CONTAINER = "docker:index/container:Container";
 
-/** A container as the program's baseline declares it (components/docker/containerBaseline.ts), for `name`. */
+/** A container as the program's baseline declares it (components/platforms/docker/containerBaseline.ts), for `name`. */
 export function compliantContainer(name = "service-stack-test-postgres", extraInputs: Record<string, unknown> = {}): StackResource {
     return resource(CONTAINER, name.replace(/^service-stack-test-/, "stack-"), {
         name,
