@@ -20,7 +20,8 @@ export interface AliasSpec {
     readonly noParent?: boolean;
 }
 
-export interface Registration {
+/** What the engine knows of any resource, from a mocked program run or from `pulumi stack export`. */
+export interface EngineResource {
     readonly type: string;
     readonly name: string;
     readonly urn: string;
@@ -29,11 +30,14 @@ export interface Registration {
     readonly inputs: Record<string, unknown>;
     readonly outputs: Record<string, unknown>;
     readonly parent?: string;
-    /** The provider reference (`<provider URN>::<id>`) of a custom resource with an explicit provider. */
-    readonly providerRef?: string;
     readonly protect: boolean;
     readonly dependencies: readonly string[];
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface Registration extends EngineResource {
+    /** The provider reference (`<provider URN>::<id>`) of a custom resource with an explicit provider. */
+    readonly providerRef?: string;
     readonly ignoreChanges: readonly string[];
     /** Alias URNs, as an engine without structured aliases receives them. */
     readonly aliases: readonly string[];

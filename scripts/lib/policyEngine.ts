@@ -1,4 +1,5 @@
 import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { EngineResource } from "../../harness/registrations";
 import { EffectiveConfig, reconcileConfig } from "./packConfig";
 import { isUnknownValueError, NotApplicableSignal, resourceValidationArgs, stackValidationArgs } from "./validationArgs";
 
@@ -10,18 +11,7 @@ import { isUnknownValueError, NotApplicableSignal, resourceValidationArgs, stack
  */
 
 /** One resource as the engine knows it, from a mocked program run or from `pulumi stack export`. */
-export interface StackResource {
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    /** False for component resources. */
-    readonly custom: boolean;
-    readonly inputs: Record<string, unknown>;
-    readonly outputs: Record<string, unknown>;
-    readonly parent?: string;
-    readonly protect: boolean;
-    readonly dependencies: readonly string[];
-    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+export interface StackResource extends EngineResource {
     readonly provider?: { readonly type: string; readonly name: string; readonly urn: string; readonly props: Record<string, unknown> };
     readonly ignoreChanges?: readonly string[];
     readonly aliases?: readonly string[];

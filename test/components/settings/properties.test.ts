@@ -19,6 +19,7 @@ STDH5pl/aPYmXY8Fe1wYUnH+/RIAPsuvVXfu4oa1AiA2PXagB49wzY5eEnimWOvS
 -----END CERTIFICATE-----\n`;
 import { ConfigError, ConfigReader } from "../../../components/settings/validate";
 import { Artefact, renderedArtefacts } from "../../support/renderedArtefacts";
+import { valueAt, withValue } from "../../support/configPaths";
 
 /**
  * The property of issue 12, for every key the program reads: any value — arbitrary text, numbers, structures, and the
@@ -129,23 +130,6 @@ const carriedIn = (settings: StackSettings) => CARRIED_IN_FILES.filter((key) =>
 
 function raw(values: Record<string, unknown>): RawConfig {
     return { project: PROJECT, stack: "fuzz", values, secretKeys: new Set(ALL_SECRET_KEYS) };
-}
-
-function valueAt(config: Record<string, unknown>, key: string): unknown {
-    return key.split(".").reduce<unknown>((node, part) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[part] : undefined), config);
-}
-
-function withValue(config: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
-    const copy = structuredClone(config);
-    const parts = key.split(".");
-    let node = copy;
-    for (const part of parts.slice(0, -1)) {
-        if (typeof node[part] !== "object" || node[part] === null || Array.isArray(node[part])) node[part] = {};
-        node = node[part] as Record<string, unknown>;
-    }
-    // defineProperty: a generated `__proto__` must be a key, as JSON.parse makes it.
-    Object.defineProperty(node, parts[parts.length - 1] as string, { value, enumerable: true, writable: true, configurable: true });
-    return copy;
 }
 
 /** The value as the settings carry it: the same path, or its renamed field. */
