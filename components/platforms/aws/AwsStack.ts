@@ -64,7 +64,8 @@ export class AwsStack extends pulumi.ComponentResource {
     public readonly backupTask: BackupTaskOutput;
 
     constructor(name: string, args: AwsStackArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("service-stack:aws:AwsStack", name, {}, opts);
+        // Named like the Docker platform's stack; the alias keeps every URN under it (and protected data) in place.
+        super("service-stack:aws:Stack", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "service-stack:aws:AwsStack" }] });
         const { settings } = args;
         if (settings.platform !== "aws") throw new Error(`AwsStack \`settings.platform\` is "${settings.platform}": expected "aws".`);
         const awsSettings = settings.aws;
