@@ -5,21 +5,10 @@ import { BACKUP_SECRET_KEYS, REGISTRY_SECRET_KEYS, SECRET_KEYS, StackSettings } 
 
 const ALL_SECRET_KEYS = [...SECRET_KEYS, ...REGISTRY_SECRET_KEYS, ...BACKUP_SECRET_KEYS];
 
-/** A self-signed CA certificate (its key thrown away): a valid `backup.offsite.caCertificate`. */
-const SENTINEL_CA = `-----BEGIN CERTIFICATE-----
-MIIBjDCCATOgAwIBAgIUGnBCmlKLWDFGGgjxDgCsXINQVpMwCgYIKoZIzj0EAwIw
-GzEZMBcGA1UEAwwQc2VudGluZWwgdGVzdCBDQTAgFw0yNjEyMDYwMTU2NDlaGA8y
-MTI2MTExMjAxNTY0OVowGzEZMBcGA1UEAwwQc2VudGluZWwgdGVzdCBDQTBZMBMG
-ByqGSM49AgEGCCqGSM49AwEHA0IABKSSMI7G/yWnyDO8eCYpR3NZ2UbE8E4N/Knr
-siYDlhqq0x/ieeJTk5Y1iOtFPOLSIXjF0TV4nFRpIseZDG4pEiWjUzBRMB0GA1Ud
-DgQWBBS8dMzNY7WQK7gp0aHdpZ7gN1K4qzAfBgNVHSMEGDAWgBS8dMzNY7WQK7gp
-0aHdpZ7gN1K4qzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIGJ8
-STDH5pl/aPYmXY8Fe1wYUnH+/RIAPsuvVXfu4oa1AiA2PXagB49wzY5eEnimWOvS
-7Ewb5Yap0/Oo9UnMcRS08w==
------END CERTIFICATE-----\n`;
 import { ConfigError, ConfigReader } from "../../../components/settings/validate";
 import { Artefact, renderedArtefacts } from "../../support/renderedArtefacts";
 import { valueAt, withValue } from "../../support/configPaths";
+import { TEST_CA_PEM } from "./fixtures/testCa";
 
 /**
  * The property of issue 12, for every key the program reads: any value — arbitrary text, numbers, structures, and the
@@ -63,7 +52,7 @@ const SENTINELS = {
         schedule: ["03:17", "15:17"], keepDays: 613, keepCount: 617, maxAgeHours: 631,
         offsite: {
             endpoint: "https://s3.sentinel.example:9443", region: "sentinel-region-1", bucket: "sentinel-bucket", prefix: "sentinel/prefix/",
-            serverSideEncryption: "aws:kms", kmsKeyId: "alias/sentinel-key", caCertificate: SENTINEL_CA,
+            serverSideEncryption: "aws:kms", kmsKeyId: "alias/sentinel-key", caCertificate: TEST_CA_PEM,
         },
     },
     passwordLength: 57,

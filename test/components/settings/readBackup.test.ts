@@ -2,25 +2,13 @@ import { expect } from "chai";
 import { buildSettings } from "../../../components/settings/buildSettings";
 import { isS3BucketName, longestGapMinutes } from "../../../components/settings/readBackup";
 import { problems, raw } from "../../support/configProblems";
+import { TEST_CA_PEM } from "./fixtures/testCa";
 
 const CREDENTIALS = { backupS3AccessKeyId: "AKIAEXAMPLE", backupS3SecretAccessKey: "secret" };
 const SECRET = Object.keys(CREDENTIALS);
 const OFFSITE = { region: "eu-west-1", bucket: "acme-backups" };
 const PRODUCTION = { environment: "production", images: { api: "registry.example.com/api:1.4.2" } };
 
-/** A self-signed CA (its key discarded) and a leaf certificate, as PEM. */
-const CA_PEM = `-----BEGIN CERTIFICATE-----
-MIIBjDCCATOgAwIBAgIUGnBCmlKLWDFGGgjxDgCsXINQVpMwCgYIKoZIzj0EAwIw
-GzEZMBcGA1UEAwwQc2VudGluZWwgdGVzdCBDQTAgFw0yNjEyMDYwMTU2NDlaGA8y
-MTI2MTExMjAxNTY0OVowGzEZMBcGA1UEAwwQc2VudGluZWwgdGVzdCBDQTBZMBMG
-ByqGSM49AgEGCCqGSM49AwEHA0IABKSSMI7G/yWnyDO8eCYpR3NZ2UbE8E4N/Knr
-siYDlhqq0x/ieeJTk5Y1iOtFPOLSIXjF0TV4nFRpIseZDG4pEiWjUzBRMB0GA1Ud
-DgQWBBS8dMzNY7WQK7gp0aHdpZ7gN1K4qzAfBgNVHSMEGDAWgBS8dMzNY7WQK7gp
-0aHdpZ7gN1K4qzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIGJ8
-STDH5pl/aPYmXY8Fe1wYUnH+/RIAPsuvVXfu4oa1AiA2PXagB49wzY5eEnimWOvS
-7Ewb5Yap0/Oo9UnMcRS08w==
------END CERTIFICATE-----
-`;
 
 /** A value as a message shows it: JSON, cut at 160 characters. */
 function shown(value: unknown): string {
@@ -57,8 +45,8 @@ describe("buildSettings: the backup job (`backup`)", () => {
         });
 
         it("takes an S3-compatible endpoint with its private CA, and KMS with a key", () => {
-            const s = buildSettings(raw(offsite({ endpoint: "https://minio.internal.example:9000", caCertificate: CA_PEM, prefix: "db/", serverSideEncryption: "aws:kms", kmsKeyId: "alias/backups" }), SECRET));
-            expect(s.backup.offsite).to.deep.include({ endpoint: "https://minio.internal.example:9000", caCertificate: CA_PEM, prefix: "db/", serverSideEncryption: "aws:kms", kmsKeyId: "alias/backups" });
+            const s = buildSettings(raw(offsite({ endpoint: "https://minio.internal.example:9000", caCertificate: TEST_CA_PEM, prefix: "db/", serverSideEncryption: "aws:kms", kmsKeyId: "alias/backups" }), SECRET));
+            expect(s.backup.offsite).to.deep.include({ endpoint: "https://minio.internal.example:9000", caCertificate: TEST_CA_PEM, prefix: "db/", serverSideEncryption: "aws:kms", kmsKeyId: "alias/backups" });
         });
     });
 
@@ -92,8 +80,8 @@ describe("buildSettings: the backup job (`backup`)", () => {
             ["a KMS key with AES256", offsite({ kmsKeyId: "alias/backups" }), ["`service-stack:backup.offsite.kmsKeyId` is set but `backup.offsite.serverSideEncryption` is `AES256`: a KMS key is used only with `aws:kms`."]],
             ["a KMS key that is no key", offsite({ serverSideEncryption: "aws:kms", kmsKeyId: "my key" }), ['`service-stack:backup.offsite.kmsKeyId` is "my key": expected a KMS key id, key ARN, alias (`alias/…`) or alias ARN.']],
             ["a CA certificate that is not PEM", offsite({ endpoint: "https://minio:9000", caCertificate: "MIIB" }), ['`service-stack:backup.offsite.caCertificate` is "MIIB": expected one PEM CA certificate (`-----BEGIN CERTIFICATE-----`, base64 lines of at most 76 characters, `-----END CERTIFICATE-----`), for an endpoint whose certificate a private CA issued.']],
-            ["a CA certificate with something after it", offsite({ endpoint: "https://minio:9000", caCertificate: `${CA_PEM}# more\n` }), [`\`service-stack:backup.offsite.caCertificate\` is ${shown(`${CA_PEM}# more\n`)}: expected one PEM CA certificate (\`-----BEGIN CERTIFICATE-----\`, base64 lines of at most 76 characters, \`-----END CERTIFICATE-----\`), for an endpoint whose certificate a private CA issued.`]],
-            ["a CA certificate for AWS S3", offsite({ caCertificate: CA_PEM }), ["`service-stack:backup.offsite.caCertificate` is set but `backup.offsite.endpoint` is not: AWS S3 serves publicly trusted certificates."]],
+            ["a CA certificate with something after it", offsite({ endpoint: "https://minio:9000", caCertificate: `${TEST_CA_PEM}# more\n` }), [`\`service-stack:backup.offsite.caCertificate\` is ${shown(`${TEST_CA_PEM}# more\n`)}: expected one PEM CA certificate (\`-----BEGIN CERTIFICATE-----\`, base64 lines of at most 76 characters, \`-----END CERTIFICATE-----\`), for an endpoint whose certificate a private CA issued.`]],
+            ["a CA certificate for AWS S3", offsite({ caCertificate: TEST_CA_PEM }), ["`service-stack:backup.offsite.caCertificate` is set but `backup.offsite.endpoint` is not: AWS S3 serves publicly trusted certificates."]],
         ];
         for (const [what, values, expected] of cases) {
             it(what, () => expect(problems(values, SECRET)).to.deep.equal(expected));
